@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CommunitiesConfig(AppConfig):
+    name = "communities"
+    verbose_name = _("People and structures")
+
+    def ready(self):
+        from essaimage.roles import Role, role_provider
+
+        @role_provider
+        def platform_roles(user):
+            if user.is_superuser:
+                yield Role.ADMIN

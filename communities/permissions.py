@@ -1,0 +1,48 @@
+"""Who may see or change structures, memberships and invitations."""
+
+from essaimage.scoping import get_visible_or_404, require
+
+from .models import Invitation, Membership, Structure
+
+
+def is_member(user, structure: Structure) -> bool:
+    return user.is_authenticated and structure.memberships.filter(user=user).exists()
+
+
+def can_manage_structure(user, structure: Structure) -> bool:
+    """Managers of the structure and platform admins edit it and manage its members."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return structure.memberships.managers().filter(user=user).exists()
+
+
+def can_leave_structure(user, structure: Structure) -> bool:
+    """A member may leave, except the last manager, who would leave the structure orphaned."""
+    membership = structure.memberships.filter(user=user).first() if user.is_authenticated else None
+    if membership is None:
+        return False
+    return not membership.is_manager or structure.memberships.managers().count() > 1
+
+
+def get_structure_for_user(user, pk, *, write=False) -> Structure:
+    """Return the structure if `user` may see it, or change it when `write` is set."""
+    structure = get_visible_or_404(Structure.objects.with_territories(), user, pk=pk)
+    if write:
+        require(can_manage_structure(user, structure))
+    return structure
+
+
+def get_membership_for_manager(user, pk) -> Membership:
+    """Return a membership that `user` may change, as a manager of its structure."""
+    membership = get_visible_or_404(
+        Membership.objects.select_related("user", "structure"), user, pk=pk
+    )
+    require(can_manage_structure(user, membership.structure))
+    return membership
+
+
+def get_invitation_for_manager(user, pk) -> Invitation:
+    """Return an invitation that `user` manages; others get a 404."""
+    return get_visible_or_404(Invitation.objects.select_related("structure"), user, pk=pk)

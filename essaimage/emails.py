@@ -1,0 +1,24 @@
+"""E-mails rendered from three templates (subject, text, HTML) in the recipient's language."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+def absolute_url(path: str) -> str:
+    """Turn a site path into a link that works from a mailbox."""
+    return f"{settings.SITE_URL}{path}"
+
+
+def send_templated_email(name: str, *, to: list[str], context: dict, language: str) -> None:
+    """Send `emails/<name>.*` to `to`, written in `language`, with a plain-text and an HTML part."""
+    with translation.override(language):
+        context = {"site_url": settings.SITE_URL, **context}
+        subject = render_to_string(f"emails/{name}.subject.txt", context)
+        subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
+        text = render_to_string(f"emails/{name}.txt", context)
+        html = render_to_string(f"emails/{name}.html", context)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, to)
+    message.attach_alternative(html, "text/html")
+    message.send()

@@ -1,0 +1,79 @@
+"""The home page: what a person must do next, given the roles they hold.
+
+This module composes every app's selectors; apps never import it.
+"""
+
+from dataclasses import dataclass
+
+from allauth.mfa.models import Authenticator
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from communities import selectors as community_selectors
+from programmes import selectors as programme_selectors
+
+from .roles import Role, roles_of
+
+# People who act for others should protect their account with a second factor.
+ROLES_THAT_SHOULD_USE_MFA = {Role.ADMIN, Role.PROGRAMME_STAFF, Role.FUNDER}
+
+
+@dataclass(frozen=True)
+class NextStep:
+    title: str
+    url: str
+    detail: str = ""
+
+
+def build_home(user) -> dict:
+    roles = roles_of(user)
+    memberships = list(community_selectors.memberships_of(user))
+    invitations = list(community_selectors.invitations_for(user))
+    programmes = programme_selectors.programmes_for_home(user)
+    managed = [m.structure for m in memberships if m.is_manager]
+    return {
+        "roles": sorted(roles, key=lambda role: list(Role).index(role)),
+        "role_labels": [Role(role).label for role in roles],
+        "memberships": memberships,
+        "invitations": invitations,
+        "programmes": programmes,
+        "next_steps": _next_steps(user, roles, memberships, invitations, managed),
+        "is_programme_staff": Role.PROGRAMME_STAFF in roles,
+        "is_funder": Role.FUNDER in roles,
+    }
+
+
+def _next_steps(user, roles, memberships, invitations, managed) -> list[NextStep]:
+    steps = []
+    if not user.has_complete_profile:
+        steps.append(NextStep(_("Complete your profile"), reverse("communities:profile"),
+                              _("Your name tells colleagues who they work with.")))
+    for invitation in invitations:
+        steps.append(NextStep(
+            _("Answer the invitation of %(structure)s") % {"structure": invitation.structure},
+            invitation.get_absolute_url(),
+            _("You are invited as %(role)s.") % {"role": invitation.get_role_display().lower()},
+        ))
+    if not memberships and not invitations:
+        steps.append(NextStep(
+            _("Join your structure"), reverse("communities:structure_list"),
+            _("Find it in the directory and ask one of its managers for an invitation, or "
+              "register it if it is not there yet."),
+        ))
+    for structure in managed:
+        if not (structure.department_id or structure.region_id):
+            steps.append(NextStep(
+                _("Say where %(structure)s works") % {"structure": structure},
+                reverse("communities:structure_update", args=[structure.pk]),
+                _("Without a département or region it cannot be found by territory."),
+            ))
+    if roles & ROLES_THAT_SHOULD_USE_MFA and not _uses_mfa(user):
+        steps.append(NextStep(
+            _("Turn on two-factor authentication"), reverse("mfa_index"),
+            _("You see other structures' data: protect your account with a second factor."),
+        ))
+    return steps
+
+
+def _uses_mfa(user) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

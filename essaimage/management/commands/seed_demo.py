@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from communities.demo import PEOPLE, seed_people, seed_structures
+from essaimage.demo import DEMO_DOMAIN, DEMO_PASSWORD
+from programmes.demo import seed_programmes
+
+
+class Command(BaseCommand):
+    help = "Load realistic French demo data and one login per role; safe to run again."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        structures = seed_structures()
+        people = seed_people(structures)
+        seed_programmes(structures, people)
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Demo logins (password: "
+                                             f"{DEMO_PASSWORD}):"))
+        for prefix, first_name, last_name, _job, structure, _role, demonstrates in PEOPLE:
+            email = f"{prefix}@{DEMO_DOMAIN}"
+            where = f", {structure}" if structure else ""
+            self.stdout.write(f"  {email:<26} {demonstrates:<26} {first_name} {last_name}{where}")

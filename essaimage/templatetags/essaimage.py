@@ -1,0 +1,21 @@
+from django import template
+from django.template.loader import render_to_string
+
+register = template.Library()
+
+
+@register.simple_tag
+def field(bound_field):
+    """Render a form field with its label, help and errors tied to the input for screen readers."""
+    described_by = []
+    if bound_field.help_text:
+        described_by.append(f"{bound_field.auto_id}_help")
+    if bound_field.errors:
+        described_by.append(f"{bound_field.auto_id}_errors")
+    attrs = {}
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    if bound_field.errors:
+        attrs["aria-invalid"] = "true"
+    widget = bound_field.as_widget(attrs=attrs)
+    return render_to_string("_field.html", {"field": bound_field, "widget": widget})

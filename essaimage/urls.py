@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+admin.site.site_header = _("Essaimage administration")
+admin.site.site_title = _("Essaimage")
+admin.site.index_title = _("Platform data")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("langue/", views.set_language, name="set_language"),
+    path("sante/", views.health, name="health"),
+    path("compte/", include("allauth.urls")),
+    path("programmes/", include("programmes.urls")),
+    path("", include("communities.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,46 @@
+"""Pages that belong to no single app: home, language switch, health check."""
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from communities.services import update_profile
+
+from .home import build_home
+from .i18n import set_language_cookie
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return render(request, "home_anonymous.html")
+    return render(request, "home.html", build_home(request.user))
+
+
+@require_POST
+def set_language(request):
+    """Switch the interface language; a signed-in person keeps the choice on every device."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if language in dict(settings.LANGUAGES):
+        set_language_cookie(response, language)
+        if request.user.is_authenticated and request.user.language != language:
+            update_profile(request.user, language=language)
+    return response
+
+
+@never_cache
+def health(request):
+    """For load balancers and compose health checks: the app answers and the database too."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return JsonResponse({"status": "ok"})

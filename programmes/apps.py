@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgrammesConfig(AppConfig):
+    name = "programmes"
+    verbose_name = _("Programmes")
+
+    def ready(self):
+        from essaimage.roles import Role, role_provider
+
+        from .selectors import programme_roles_of
+
+        role_provider(programme_roles_of)

@@ -1,0 +1,115 @@
+"""The fixed cast of the tests (HOUSE-STYLE §8) and shared fixtures.
+
+alice  programme staff (Ansa, staff of the programme)
+bob    adopter: manager of the structure "Essor Emploi Nièvre"
+carol  adopter elsewhere: manager of "Atelier Le Fil" in Isère
+fanny  funder: member of the foundation funding the programme
+remi   reviewer: a plain member of a network head
+oscar  outsider: signed in, member of nothing
+admin  platform administrator (superuser)
+"""
+
+import pytest
+from django.core.cache import cache
+
+from communities.models import Membership, Structure
+
+from .factories import (
+    MembershipFactory,
+    ProgrammeFactory,
+    StructureFactory,
+    UserFactory,
+    department,
+)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache():
+    # Rate limits live in the cache: one test's failed logins must not block the next.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def ansa(db):
+    return StructureFactory(name="Agence nouvelle des solidarités actives", acronym="Ansa",
+                            department=department("75"), city="Paris")
+
+
+@pytest.fixture
+def bob_structure(db):
+    return StructureFactory(name="Essor Emploi Nièvre", department=department("58"))
+
+
+@pytest.fixture
+def carol_structure(db):
+    return StructureFactory(name="Atelier Le Fil", kind=Structure.Kind.SOCIAL_ENTERPRISE,
+                            department=department("38"), city="Grenoble")
+
+
+@pytest.fixture
+def funder_structure(db):
+    return StructureFactory(name="Fondation pour l'essaimage", kind=Structure.Kind.FUNDER,
+                            department=department("69"), city="Lyon")
+
+
+@pytest.fixture
+def alice(ansa):
+    user = UserFactory(email="alice@example.org", first_name="Alice", last_name="Martin",
+                       is_staff=True)
+    MembershipFactory(user=user, structure=ansa, role=Membership.Role.MANAGER)
+    return user
+
+
+@pytest.fixture
+def bob(bob_structure):
+    user = UserFactory(email="bob@example.org", first_name="Bob", last_name="Lefèvre")
+    MembershipFactory(user=user, structure=bob_structure, role=Membership.Role.MANAGER)
+    return user
+
+
+@pytest.fixture
+def carol(carol_structure):
+    user = UserFactory(email="carol@example.org", first_name="Carole", last_name="Dubois")
+    MembershipFactory(user=user, structure=carol_structure, role=Membership.Role.MANAGER)
+    return user
+
+
+@pytest.fixture
+def fanny(funder_structure):
+    user = UserFactory(email="fanny@example.org", first_name="Fanny", last_name="Morel")
+    MembershipFactory(user=user, structure=funder_structure)
+    return user
+
+
+@pytest.fixture
+def remi(db):
+    user = UserFactory(email="remi@example.org", first_name="Rémi", last_name="Garnier")
+    MembershipFactory(user=user, structure=StructureFactory(name="Unapei",
+                                                             kind=Structure.Kind.NETWORK_HEAD))
+    return user
+
+
+@pytest.fixture
+def oscar(db):
+    return UserFactory(email="oscar@example.org", first_name="Oscar", last_name="Petit")
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(email="admin@example.org", first_name="Adèle", last_name="Admin",
+                       is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def programme(ansa, alice, funder_structure):
+    return ProgrammeFactory(name="AIS#Emploi 2018", lead_structure=ansa, staff=[alice],
+                            funders=[funder_structure])
+
+
+@pytest.fixture
+def cast(alice, bob, carol, fanny, remi, oscar, admin_user, programme):
+    """Everyone, by name, for tests that go through each role in turn."""
+    return {"alice": alice, "bob": bob, "carol": carol, "fanny": fanny, "remi": remi,
+            "oscar": oscar, "admin": admin_user}
