@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -60,6 +61,7 @@ class StructureAdmin(SimpleHistoryAdmin):
     readonly_fields = ["created_at", "updated_at", "created_by"]
     inlines = [MembershipInline]
     actions = ["archive", "restore"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.action(description=_("Archive the selected structures"))
     def archive(self, request, queryset):

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Membership, Structure, Territory, User
-from .validators import compact
+from .validators import compact, validate_rna, validate_siret
 
 DESCRIPTION_MAX_LENGTH = 5000
 
@@ -28,6 +28,21 @@ class ProfileForm(forms.ModelForm):
         fields = ["first_name", "last_name", "job_title", "phone", "language"]
 
 
+class IdentifierField(forms.CharField):
+    """A SIRET or RNA number as people type it: spaces, dots and dashes are dropped."""
+
+    # Room for the separators people type between groups of digits.
+    TYPING_ALLOWANCE = 8
+
+    def to_python(self, value):
+        return compact(super().to_python(value))
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs["maxlength"] = str(self.max_length + self.TYPING_ALLOWANCE)
+        return attrs
+
+
 class TerritoryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return str(obj)
@@ -45,6 +60,19 @@ class StructureForm(forms.ModelForm):
         required=False,
         label=_("Département"),
         help_text=_("Left empty, it is deduced from the postal code."),
+    )
+    siret = IdentifierField(
+        label=_("SIRET"), required=False, max_length=14, validators=[validate_siret],
+        help_text=_("14 digits, as on the INSEE register."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    rna = IdentifierField(
+        label=_("RNA number"), required=False, max_length=10, validators=[validate_rna],
+        help_text=_("For associations: W followed by 9 characters, e.g. W751234567."),
+    )
+    website = forms.URLField(
+        label=_("Website"), required=False, max_length=200, assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
     )
     description = forms.CharField(
         label=_("Description"),
@@ -72,23 +100,21 @@ class StructureForm(forms.ModelForm):
             "description",
         ]
         widgets = {
-            "siret": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             "postal_code": forms.TextInput(
                 attrs={"inputmode": "numeric", "autocomplete": "postal-code"}
             ),
             "street_address": forms.TextInput(attrs={"autocomplete": "street-address"}),
-            "website": forms.URLInput(attrs={"placeholder": "https://"}),
         }
 
     def clean_siret(self):
-        siret = compact(self.cleaned_data.get("siret", ""))
+        siret = self.cleaned_data["siret"]
         self._refuse_duplicate("siret", siret, _("A structure with this SIRET is already "
                                                  "registered: %(name)s. Ask its managers to "
                                                  "invite you."))
         return siret
 
     def clean_rna(self):
-        rna = compact(self.cleaned_data.get("rna", ""))
+        rna = self.cleaned_data["rna"]
         self._refuse_duplicate("rna", rna, _("A structure with this RNA number is already "
                                              "registered: %(name)s. Ask its managers to "
                                              "invite you."))

@@ -5,8 +5,10 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-# La Poste's establishments share one SIREN and follow their own checksum rule.
+# La Poste's establishments share one SIREN; except its head office, their SIRET does not
+# follow Luhn but has a digit sum divisible by 5.
 LA_POSTE_SIREN = "356000000"
+LA_POSTE_HEAD_OFFICE = "35600000000048"
 
 RNA_PATTERN = re.compile(r"^W(?:\d{9}|2[AB]\d{7})$")
 POSTAL_CODE_PATTERN = re.compile(r"^\d{5}$")
@@ -32,7 +34,7 @@ def luhn_is_valid(digits: str) -> bool:
 def siret_is_valid(value: str) -> bool:
     if len(value) != 14 or not value.isdigit():
         return False
-    if value.startswith(LA_POSTE_SIREN):
+    if value.startswith(LA_POSTE_SIREN) and value != LA_POSTE_HEAD_OFFICE:
         return sum(int(c) for c in value) % 5 == 0
     return luhn_is_valid(value)
 
