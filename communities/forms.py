@@ -68,7 +68,7 @@ class StructureForm(forms.ModelForm):
     )
     rna = IdentifierField(
         label=_("RNA number"), required=False, max_length=10, validators=[validate_rna],
-        help_text=_("For associations: W followed by 9 characters, e.g. W751234567."),
+        help_text=_("For associations: W followed by 9 digits, e.g. W751234567."),
     )
     website = forms.URLField(
         label=_("Website"), required=False, max_length=200, assume_scheme="https",

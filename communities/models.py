@@ -204,7 +204,7 @@ class Structure(models.Model):
         max_length=10,
         blank=True,
         validators=[validate_rna],
-        help_text=_("For associations: W followed by 9 characters, e.g. W751234567."),
+        help_text=_("For associations: W followed by 9 digits, e.g. W751234567."),
     )
     street_address = models.CharField(_("address"), max_length=255, blank=True)
     postal_code = models.CharField(

@@ -47,7 +47,9 @@ def _check_territories_agree(structure: Structure) -> None:
     if structure.department_id and structure.region_id:
         if structure.department.parent_id != structure.region_id:
             raise ValidationError(
-                {"department": _("This département is not in the region you chose.")}
+                {"department": ValidationError(
+                    _("This département is not in the region you chose."),
+                    code="territory_mismatch")}
             )
 
 
@@ -93,11 +95,12 @@ def change_member_role(membership: Membership, role: str) -> Membership:
     """Give a member another role, keeping at least one manager in the structure."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if role not in Membership.Role.values:
-        raise ValidationError({"role": _("Choose a valid role.")})
+        raise ValidationError({"role": ValidationError(_("Choose a valid role."),
+                                                       code="invalid_role")})
     if role != Membership.Role.MANAGER and _is_last_manager(membership):
-        raise ValidationError(
-            {"role": _("A structure needs at least one manager: name another one first.")}
-        )
+        raise ValidationError({"role": ValidationError(
+            _("A structure needs at least one manager: name another one first."),
+            code="last_manager")})
     membership.role = role
     membership.save(update_fields=["role"])
     return membership
@@ -110,7 +113,8 @@ def remove_member(membership: Membership) -> None:
     if _is_last_manager(membership):
         raise ValidationError(
             _("%(person)s is the last manager of %(structure)s: name another manager first.")
-            % {"person": membership.user, "structure": membership.structure}
+            % {"person": membership.user, "structure": membership.structure},
+            code="last_manager",
         )
     membership.delete()
 
@@ -139,15 +143,15 @@ def invite_member(
     """Invite an e-mail address to join `structure` with `role`, and e-mail the link once."""
     email = email.strip().lower()
     if structure.memberships.filter(user__email__iexact=email).exists():
-        raise ValidationError(
-            {"email": _("%(email)s is already a member of this structure.") % {"email": email}}
-        )
+        raise ValidationError({"email": ValidationError(
+            _("%(email)s is already a member of this structure.") % {"email": email},
+            code="already_member")})
     invitation = structure.invitations.open().filter(email__iexact=email).first()
     if invitation is not None and invitation.is_pending:
-        raise ValidationError(
-            {"email": _("An invitation to %(email)s is already pending; send it again from the "
-                        "list of invitations if it was lost.") % {"email": email}}
-        )
+        raise ValidationError({"email": ValidationError(
+            _("An invitation to %(email)s is already pending; send it again from the list of "
+              "invitations if it was lost.") % {"email": email},
+            code="already_invited")})
     if invitation is None:
         invitation = Invitation(structure=structure, email=email)
     else:
@@ -166,9 +170,10 @@ def resend_invitation(invitation: Invitation) -> Invitation:
     """Send a new link for an invitation that was not used; the previous link dies."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at:
-        raise ValidationError(_("This invitation was already accepted."))
+        raise ValidationError(_("This invitation was already accepted."), code="invitation_used")
     if invitation.revoked_at:
-        raise ValidationError(_("This invitation was cancelled: invite the person again."))
+        raise ValidationError(_("This invitation was cancelled: invite the person again."),
+                              code="invitation_revoked")
     _renew(invitation)
     invitation.save(update_fields=["key", "expires_at", "sent_at"])
     _queue_invitation_email(invitation)
@@ -180,29 +185,38 @@ def revoke_invitation(invitation: Invitation) -> Invitation:
     """Cancel an invitation so its link no longer works."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at:
-        raise ValidationError(_("This invitation was already accepted: remove the member instead."))
+        raise ValidationError(
+            _("This invitation was already accepted: remove the member instead."),
+            code="invitation_used",
+        )
     if invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
     return invitation
 
 
-def invitation_refusal_reason(invitation: Invitation, user) -> str | None:
-    """Why `user` may not accept `invitation` now, in words, or None if they may."""
+def invitation_refusal(invitation: Invitation, user) -> ValidationError | None:
+    """Why `user` may not accept `invitation` now, or None if they may."""
     status = invitation.status
     if status == Invitation.Status.ACCEPTED:
-        return _("This invitation has already been used.")
+        return ValidationError(_("This invitation has already been used."),
+                               code="invitation_used")
     if status == Invitation.Status.REVOKED:
-        return _("This invitation was cancelled by the structure.")
+        return ValidationError(_("This invitation was cancelled by the structure."),
+                               code="invitation_revoked")
     if status == Invitation.Status.EXPIRED:
-        return _("This invitation has expired. Ask a manager of %(structure)s to send it again.") % {
-            "structure": invitation.structure
-        }
+        return ValidationError(
+            _("This invitation has expired. Ask a manager of %(structure)s to send it again.")
+            % {"structure": invitation.structure},
+            code="invitation_expired",
+        )
     if user.is_authenticated and not user_owns_email(user, invitation.email):
-        return _(
-            "This invitation was sent to %(invited)s, but you are signed in as %(current)s. "
-            "Sign in with the invited address, or add it to your account first."
-        ) % {"invited": invitation.email, "current": user.email}
+        return ValidationError(
+            _("This invitation was sent to %(invited)s, but you are signed in as %(current)s. "
+              "Sign in with the invited address, or add it to your account first.")
+            % {"invited": invitation.email, "current": user.email},
+            code="wrong_address",
+        )
     return None
 
 
@@ -218,9 +232,9 @@ def user_owns_email(user, email: str) -> bool:
 def accept_invitation(invitation: Invitation, user) -> Membership:
     """Make `user` a member of the inviting structure; the invitation link then stops working."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    reason = invitation_refusal_reason(invitation, user)
-    if reason:
-        raise ValidationError(reason)
+    refusal = invitation_refusal(invitation, user)
+    if refusal is not None:
+        raise refusal
     membership, created = Membership.objects.get_or_create(
         user=user, structure=invitation.structure, defaults={"role": invitation.role}
     )

@@ -232,12 +232,12 @@ def invitation_accept(request, key):
     invitation = get_object_or_404(
         Invitation.objects.select_related("structure", "invited_by"), key=key
     )
-    refusal = services.invitation_refusal_reason(invitation, request.user)
-    if request.method == "POST" and request.user.is_authenticated and not refusal:
+    refusal = services.invitation_refusal(invitation, request.user)
+    if request.method == "POST" and request.user.is_authenticated and refusal is None:
         try:
             services.accept_invitation(invitation, request.user)
         except ValidationError as error:
-            refusal = " ".join(error.messages)
+            refusal = error
         else:
             messages.success(
                 request, _("Welcome to %(structure)s.") % {"structure": invitation.structure}
@@ -249,7 +249,7 @@ def invitation_accept(request, key):
     next_query = urlencode({"next": request.path})
     context = {
         "invitation": invitation,
-        "refusal": refusal,
+        "refusal": " ".join(refusal.messages) if refusal else None,
         "login_url": f"{reverse('account_login')}?{next_query}",
         "signup_url": f"{reverse('account_signup')}?{next_query}&"
         f"{urlencode({'email': invitation.email})}",

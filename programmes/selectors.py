@@ -1,8 +1,8 @@
 """Reads about programmes shared by pages and role detection."""
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists
 
-from communities.models import Membership, User
+from communities.models import User
 from essaimage.roles import Role
 
 from .models import Programme
@@ -10,13 +10,17 @@ from .models import Programme
 
 def programme_roles_of(user):
     """Programme staff and funder roles, found in one query."""
-    member_of = Membership.objects.filter(user=OuterRef("pk")).values("structure")
+    active = {"programme__is_archived": False}
     flags = (
         User.objects.filter(pk=user.pk)
         .annotate(
-            is_programme_staff=Exists(Programme.staff.through.objects.filter(user=OuterRef("pk"))),
+            is_programme_staff=Exists(
+                Programme.staff.through.objects.filter(user=user.pk, **active)
+            ),
             is_funder=Exists(
-                Programme.funders.through.objects.filter(structure__in=member_of)
+                Programme.funders.through.objects.filter(
+                    structure__memberships__user=user.pk, **active
+                )
             ),
         )
         .values("is_programme_staff", "is_funder")

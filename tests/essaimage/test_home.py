@@ -1,0 +1,79 @@
+import pytest
+from django.urls import reverse
+
+from ..factories import InvitationFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def home(client, user):
+    client.force_login(user)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return response
+
+
+def step_urls(response):
+    return [step.url for step in response.context["next_steps"]]
+
+
+def test_anonymous_visitors_see_the_landing_page(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert reverse("account_login") in response.content.decode()
+
+
+def test_staff_see_their_programmes_and_are_asked_to_use_two_factors(client, alice, programme):
+    response = home(client, alice)
+    assert response.context["programmes"] == [programme]
+    assert reverse("mfa_index") in step_urls(response)
+    assert "Programme staff" in response.context["role_labels"] or \
+        "Équipe programme" in response.context["role_labels"]
+
+
+def test_funders_see_the_programmes_they_fund(client, fanny, programme):
+    response = home(client, fanny)
+    assert response.context["programmes"] == [programme]
+    assert response.context["is_funder"]
+
+
+def test_adopters_see_their_structures_and_not_programmes(client, bob, programme):
+    response = home(client, bob)
+    assert response.context["programmes"] == []
+    assert [m.structure.name for m in response.context["memberships"]] == ["Essor Emploi Nièvre"]
+    assert reverse("mfa_index") not in step_urls(response)
+
+
+def test_outsiders_are_told_how_to_join_a_structure(client, oscar):
+    response = home(client, oscar)
+    assert reverse("communities:structure_list") in step_urls(response)
+
+
+def test_pending_invitations_come_first(client, oscar, bob_structure):
+    invitation = InvitationFactory(structure=bob_structure, email=oscar.email)
+    response = home(client, oscar)
+    assert invitation.get_absolute_url() in step_urls(response)
+    assert reverse("communities:structure_list") not in step_urls(response)
+
+
+def test_people_without_a_name_are_asked_to_complete_their_profile(client):
+    nameless = UserFactory(first_name="", last_name="")
+    response = home(client, nameless)
+    assert reverse("communities:profile") in step_urls(response)
+
+
+def test_managers_are_asked_to_place_their_structure_on_the_map(client, bob, bob_structure):
+    bob_structure.department = None
+    bob_structure.region = None
+    bob_structure.save()
+    response = home(client, bob)
+    assert reverse("communities:structure_update", args=[bob_structure.pk]) in step_urls(response)
+
+
+def test_home_query_count_does_not_grow_with_memberships(client, bob, django_assert_max_num_queries):
+    for _ in range(15):
+        MembershipFactory(user=bob)
+    client.force_login(bob)
+    # session, user, roles (1 per provider), memberships, invitations, programmes, MFA
+    with django_assert_max_num_queries(8):
+        client.get(reverse("home"))
