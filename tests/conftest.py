@@ -9,12 +9,19 @@ oscar  outsider: signed in, member of nothing
 admin  platform administrator (superuser)
 """
 
+import os
+
 import pytest
 from django.core.cache import cache
 
-from communities.models import Membership, Structure
+from communities.models import Membership, Structure, Territory
+from communities.territories import load_territories
 
-from .factories import (
+# Playwright keeps an event loop running in the test thread once a journey has started, and
+# tests use the ORM from that thread: Django's async guard would refuse (tests only).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from .factories import (  # noqa: E402
     MembershipFactory,
     ProgrammeFactory,
     StructureFactory,
@@ -29,6 +36,12 @@ def _isolated_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Territories for tests on a real transaction, whose flush empties every table."""
+    load_territories(Territory)
 
 
 @pytest.fixture

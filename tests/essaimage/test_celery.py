@@ -31,7 +31,8 @@ def real_worker():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_invitation_email_is_sent_by_a_real_worker(real_worker, bob, bob_structure):
+def test_the_invitation_email_is_sent_by_a_real_worker(reference_data, real_worker, bob,
+                                                      bob_structure):
     invitation = services.invite_member(bob_structure, email="worker@example.org",
                                         role=Membership.Role.MEMBER, invited_by=bob)
     deadline = time.monotonic() + 20

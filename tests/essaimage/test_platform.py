@@ -25,6 +25,7 @@ def test_production_settings_pass_check_deploy_without_warnings():
         "SECRET_KEY": "a-long-random-production-like-secret-key-0123456789-abcdefghijkl",
         "ALLOWED_HOSTS": "essaimage.example.org",
     }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, env=env, capture_output=True, text=True,
