@@ -17,13 +17,16 @@ class StructureFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=Structure.Kind.choices, empty_label=_("All kinds")
     )
+    # Filter by INSEE code, so that addresses read /structures/?department=58.
     region = TerritoryFilter(
         label=_("Region"),
+        to_field_name="code",
         queryset=Territory.objects.regions().order_by("name"),
         empty_label=_("All regions"),
     )
     department = TerritoryFilter(
         label=_("Département"),
+        to_field_name="code",
         queryset=Territory.objects.departments().order_by("code"),
         empty_label=_("All départements"),
     )

@@ -30,6 +30,8 @@ ALLOWED_HOSTS = env.list(
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The AGPL asks that people using the platform over a network can get its source.
+SOURCE_CODE_URL = env("SOURCE_CODE_URL", default="")
 
 # --- Applications ------------------------------------------------------------
 

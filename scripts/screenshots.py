@@ -17,7 +17,8 @@ PAGES = {
     None: ["/", "/compte/login/", "/compte/signup/", "/compte/password/reset/"],
     "alice@essaimage.test": ["/", "/structures/", "/structures/?department=58",
                              "/programmes/", "/profil/", "/compte/2fa/", "/admin/"],
-    "bob@essaimage.test": ["/", "/structures/", "/profil/"],
+    "bob@essaimage.test": ["/", "/structures/", "/profil/", "/structures/nouvelle/",
+                           "/compte/reauthenticate/", "/compte/email/"],
     "oscar@essaimage.test": ["/"],
 }
 
@@ -31,7 +32,7 @@ def main():
         )
         for email, paths in PAGES.items():
             for width, label in ((1280, "desktop"), (390, "mobile")):
-                context = browser.new_context(viewport={"width": width, "height": 900})
+                context = browser.new_context(viewport={"width": width, "height": 900}, locale="fr-FR")
                 page = context.new_page()
                 if email:
                     page.goto(f"{BASE}/compte/login/")

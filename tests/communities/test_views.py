@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from communities.models import Invitation, Membership, Structure
 
-from ..factories import InvitationFactory, MembershipFactory, StructureFactory, UserFactory
+from ..factories import InvitationFactory, MembershipFactory, StructureFactory, UserFactory, department
 
 pytestmark = pytest.mark.django_db
 
@@ -353,3 +353,13 @@ def test_profile_refuses_an_unknown_language(client, oscar):
     })
     assert response.status_code == 200
     assert response.context["form"].errors["language"]
+
+
+def test_directory_filters_read_insee_codes(client, oscar):
+    StructureFactory(name="Nivernaise")
+    StructureFactory(name="Corse", department=department("2A"))
+    client.force_login(oscar)
+    response = client.get(reverse("communities:structure_list"), {"department": "58"})
+    assert [s.name for s in response.context["page"].object_list] == ["Nivernaise"]
+    response = client.get(reverse("communities:structure_list"), {"region": "94"})
+    assert [s.name for s in response.context["page"].object_list] == ["Corse"]
