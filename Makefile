@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 # Compiled catalogues are build products: .po files are committed, .mo files are not.
+messages: export DEBUG = true
 messages: install
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=staticfiles -v0
 

@@ -265,7 +265,8 @@ class Structure(models.Model):
         ]
         indexes = [
             models.Index(fields=["kind", "name"], name="structure_kind_name"),
-            models.Index(fields=["is_archived", "name"], name="structure_archived_name"),
+            # The directory's order, so that a deep page does not sort the whole table.
+            models.Index(fields=["is_archived", "name", "id"], name="structure_archived_name"),
         ]
 
     def __str__(self):

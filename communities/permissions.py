@@ -1,12 +1,10 @@
 """Who may see or change structures, memberships and invitations."""
 
+from dataclasses import dataclass
+
 from essaimage.scoping import get_visible_or_404, require
 
 from .models import Invitation, Membership, Structure
-
-
-def is_member(user, structure: Structure) -> bool:
-    return user.is_authenticated and structure.memberships.filter(user=user).exists()
 
 
 def can_manage_structure(user, structure: Structure) -> bool:
@@ -18,12 +16,30 @@ def can_manage_structure(user, structure: Structure) -> bool:
     return structure.memberships.managers().filter(user=user).exists()
 
 
-def can_leave_structure(user, structure: Structure) -> bool:
-    """A member may leave, except the last manager, who would leave the structure orphaned."""
-    membership = structure.memberships.filter(user=user).first() if user.is_authenticated else None
-    if membership is None:
-        return False
-    return not membership.is_manager or structure.memberships.managers().count() > 1
+@dataclass(frozen=True)
+class StructureAccess:
+    """What one person may do with one structure."""
+
+    membership: Membership | None
+    can_manage: bool
+    can_leave: bool
+
+    @property
+    def is_member(self) -> bool:
+        return self.membership is not None
+
+
+def structure_access(user, structure: Structure) -> StructureAccess:
+    """Read a person's place in a structure once, for pages that need several answers."""
+    membership = None
+    if user.is_authenticated:
+        membership = structure.memberships.filter(user=user).order_by().first()
+    is_manager = membership is not None and membership.is_manager
+    # A member may leave, except the last manager, who would leave the structure orphaned.
+    can_leave = membership is not None and (
+        not is_manager or structure.memberships.managers().exclude(pk=membership.pk).exists()
+    )
+    return StructureAccess(membership, is_manager or user.is_superuser, can_leave)
 
 
 def get_structure_for_user(user, pk, *, write=False) -> Structure:

@@ -18,12 +18,10 @@ from .filters import StructureFilter
 from .forms import InvitationForm, MembershipRoleForm, ProfileForm, StructureForm
 from .models import Invitation, Structure
 from .permissions import (
-    can_leave_structure,
-    can_manage_structure,
     get_invitation_for_manager,
     get_membership_for_manager,
     get_structure_for_user,
-    is_member,
+    structure_access,
 )
 
 DIRECTORY_PAGE_SIZE = 25
@@ -58,14 +56,12 @@ def structure_list(request):
 @login_required
 def structure_detail(request, pk):
     structure = get_structure_for_user(request.user, pk)
-    can_manage = can_manage_structure(request.user, structure)
-    member = can_manage or is_member(request.user, structure)
+    access = structure_access(request.user, structure)
+    may_see_members = access.is_member or access.can_manage
     context = {
         "structure": structure,
-        "can_manage": can_manage,
-        "is_member": member,
-        "members": selectors.members_of(structure) if member else None,
-        "can_leave": can_leave_structure(request.user, structure),
+        "access": access,
+        "members": selectors.members_of(structure) if may_see_members else None,
     }
     return render(request, "communities/structure_detail.html", context)
 

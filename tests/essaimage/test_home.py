@@ -77,3 +77,11 @@ def test_home_query_count_does_not_grow_with_memberships(client, bob, django_ass
     # session, user, roles (1 per provider), memberships, invitations, programmes, MFA
     with django_assert_max_num_queries(8):
         client.get(reverse("home"))
+
+
+@pytest.mark.parametrize("name", ["alice", "bob", "carol", "fanny", "remi", "oscar", "admin"])
+@pytest.mark.parametrize("url_name", ["home", "communities:profile", "programmes:programme_list",
+                                      "communities:structure_create"])
+def test_every_person_of_the_cast_opens_their_own_pages(client, cast, name, url_name):
+    client.force_login(cast[name])
+    assert client.get(reverse(url_name)).status_code == 200

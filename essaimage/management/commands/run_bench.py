@@ -1,0 +1,269 @@
+"""Time pages through a running HTTP server and count their SQL queries; `make bench` runs this.
+
+To measure something new, add one line to MEASUREMENTS: a Page (timed over HTTP against the
+server) or a Job (work done outside a request, timed in this process). Every figure is read
+beside the floor, a bare view running one `SELECT 1`: the fastest this stack answers here.
+"""
+
+import http.client
+import json
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.db.models import Count
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+
+from communities.models import Membership, Structure, User
+from essaimage.management.commands.generate_bench_data import BENCH_EMAIL, COMMON_WORD
+
+
+@dataclass(frozen=True)
+class BenchFacts:
+    """Rows of the bench dataset that the measured paths point at."""
+
+    user: User
+    busiest_department_code: str
+    member_structure_id: int
+    common_word: str
+
+
+@dataclass(frozen=True)
+class Page:
+    """A GET request, timed over HTTP; `path` may depend on the bench data."""
+
+    name: str
+    path: str | Callable[[BenchFacts], str]
+
+    def resolve(self, facts: BenchFacts) -> str:
+        return self.path(facts) if callable(self.path) else self.path
+
+
+@dataclass(frozen=True)
+class Job:
+    """Work done outside a request (a task, an export), timed by calling it here."""
+
+    name: str
+    run: Callable[[BenchFacts], object]
+
+
+FLOOR = Page("floor (bare view, SELECT 1)", "/sante/")
+
+# What `make bench` measures, in this order, after the floor. One line per page or job.
+MEASUREMENTS = [
+    Page("directory", "/structures/"),
+    Page("directory, département + kind",
+         lambda f: f"/structures/?department={f.busiest_department_code}&kind=association"),
+    Page("directory, text search", lambda f: f"/structures/?q={f.common_word}"),
+    Page("directory, page 100", "/structures/?page=100"),
+    Page("structure detail (member)", lambda f: f"/structures/{f.member_structure_id}/"),
+]
+
+
+# --- Facts and sign-in ------------------------------------------------------------------
+
+
+def load_facts() -> BenchFacts:
+    user = User.objects.filter(email=BENCH_EMAIL).first()
+    if user is None:
+        raise CommandError("No bench data: run `manage.py generate_bench_data` first.")
+    busiest = (
+        Structure.objects.active().exclude(department=None).values("department__code")
+        .annotate(count=Count("pk")).order_by("-count", "department__code").first()
+    )
+    membership = Membership.objects.filter(user=user).order_by("pk").first()
+    return BenchFacts(user, busiest["department__code"], membership.structure_id, COMMON_WORD)
+
+
+def session_cookie(user: User) -> str:
+    """A signed-in session, as the login view would store it, to send as a cookie."""
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+# --- Measuring --------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    name: str
+    path: str | None
+    durations_ms: list[float]
+    queries: int
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.durations_ms)
+
+    @property
+    def p95_ms(self) -> float:
+        return statistics.quantiles(self.durations_ms, n=20)[-1]
+
+
+class HttpTimer:
+    """Sequential GETs on one connection, as one signed-in person clicking through."""
+
+    def __init__(self, base_url: str, cookie: str):
+        parts = urlsplit(base_url)
+        self.connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        self.headers = {"Cookie": cookie, "Accept": "text/html"}
+
+    def get(self, path: str) -> float:
+        started = time.perf_counter()
+        self.connection.request("GET", path, headers=self.headers)
+        response = self.connection.getresponse()
+        body = response.read()
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        if response.status != 200:
+            # A redirect to the login page or an error page would time the wrong thing.
+            raise CommandError(
+                f"GET {path} answered {response.status} "
+                f"(Location: {response.getheader('Location')}):\n{body[:500]!r}"
+            )
+        return elapsed_ms
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def count_page_queries(client: Client, path: str) -> int:
+    """Count the queries of one request, run in this process on the same code and database."""
+    with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
+        client.get(path)  # the first request of a process fills caches (content types...)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+    if response.status_code != 200:
+        raise CommandError(f"GET {path} answered {response.status_code} to the test client.")
+    return len(queries)
+
+
+def time_pages(timer: HttpTimer, paths: list[str], warmup: int, requests: int) -> list[list]:
+    """Durations of each path, requested in turn rather than one path after the other.
+
+    Taking turns spreads any background load over every page alike, so that the ratios to
+    the floor hold even when the machine is not idle.
+    """
+    for _ in range(warmup):
+        for path in paths:
+            timer.get(path)
+    durations = [[] for _ in paths]
+    for _ in range(requests):
+        for index, path in enumerate(paths):
+            durations[index].append(timer.get(path))
+    return durations
+
+
+def measure_job(job: Job, facts: BenchFacts, warmup: int, requests: int) -> Result:
+    for _ in range(warmup):
+        job.run(facts)
+    with CaptureQueriesContext(connection) as queries:
+        job.run(facts)
+    durations = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        job.run(facts)
+        durations.append((time.perf_counter() - started) * 1000)
+    return Result(job.name, None, durations, len(queries))
+
+
+# --- Reporting --------------------------------------------------------------------------
+
+
+def as_rows(results: list[Result]) -> list[dict]:
+    floor_ms = results[0].median_ms
+    return [
+        {
+            "name": result.name,
+            "path": result.path,
+            "requests": len(result.durations_ms),
+            "median_ms": round(result.median_ms, 2),
+            "p95_ms": round(result.p95_ms, 2),
+            "queries": result.queries,
+            "ratio_to_floor": round(result.median_ms / floor_ms, 1),
+        }
+        for result in results
+    ]
+
+
+def format_table(rows: list[dict]) -> str:
+    header = ("page or job", "requests", "median ms", "p95 ms", "queries", "× floor")
+    lines = [[row["name"], str(row["requests"]), f"{row['median_ms']:.1f}",
+              f"{row['p95_ms']:.1f}", str(row["queries"]), f"{row['ratio_to_floor']:.1f}"]
+             for row in rows]
+    widths = [max(len(cells[i]) for cells in [header, *lines]) for i in range(len(header))]
+
+    def line(cells):
+        return "  ".join(
+            cell.ljust(width) if i == 0 else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(cells, widths))
+        )
+
+    rule = "  ".join("-" * width for width in widths)
+    return "\n".join([line(header), rule, *map(line, lines)])
+
+
+class Command(BaseCommand):
+    help = "Time the pages of MEASUREMENTS against a running server; write bench/results.json."
+
+    def add_arguments(self, parser):
+        parser.add_argument("base_url", help="The server to measure, e.g. http://127.0.0.1:8000")
+        parser.add_argument("--requests", type=int, default=300, help="Timed requests per page.")
+        parser.add_argument("--warmup", type=int, default=10, help="Untimed requests per page.")
+        parser.add_argument(
+            "--output", default=str(settings.BASE_DIR / "bench" / "results.json"),
+            help="Where to write the results as JSON.",
+        )
+
+    def handle(self, *args, base_url, requests, warmup, output, **options):
+        if requests < 20:
+            raise CommandError("Use at least 20 requests: a p95 needs them.")
+        facts = load_facts()
+        self.stdout.write(
+            f"Measuring {base_url} as {facts.user.email}: {warmup} warm-up and {requests} "
+            f"timed requests per page, one at a time, pages taking turns."
+        )
+        results = self.measure_all(base_url, facts, warmup, requests)
+        rows = as_rows(results)
+        self.stdout.write("\n" + format_table(rows) + "\n")
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        Path(output).write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        self.stdout.write(f"Written to {output}.")
+
+    def measure_all(self, base_url, facts, warmup, requests) -> list[Result]:
+        measurements = [FLOOR, *MEASUREMENTS]
+        pages = [m for m in measurements if isinstance(m, Page)]
+        page_results = iter(self.measure_pages(base_url, facts, pages, warmup, requests))
+        # Report in the order of MEASUREMENTS, jobs where they are listed.
+        return [
+            measure_job(m, facts, warmup, requests) if isinstance(m, Job) else next(page_results)
+            for m in measurements
+        ]
+
+    def measure_pages(self, base_url, facts, pages, warmup, requests) -> list[Result]:
+        paths = [page.resolve(facts) for page in pages]
+        for page, path in zip(pages, paths):
+            self.stdout.write(f"  {page.name}: GET {path}")
+        timer = HttpTimer(base_url, session_cookie(facts.user))
+        try:
+            durations = time_pages(timer, paths, warmup, requests)
+        finally:
+            timer.close()
+        client = Client()
+        client.force_login(facts.user)
+        return [
+            Result(page.name, path, page_durations, count_page_queries(client, path))
+            for page, path, page_durations in zip(pages, paths, durations)
+        ]
