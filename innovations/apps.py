@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class InnovationsConfig(AppConfig):
     name = "innovations"
     verbose_name = _("Innovations")
+
+    def ready(self):
+        from essaimage.roles import role_provider
+
+        from .selectors.roles import innovation_roles_of
+
+        role_provider(innovation_roles_of)

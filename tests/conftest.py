@@ -126,3 +126,36 @@ def cast(alice, bob, carol, fanny, remi, oscar, admin_user, programme):
     """Everyone, by name, for tests that go through each role in turn."""
     return {"alice": alice, "bob": bob, "carol": carol, "fanny": fanny, "remi": remi,
             "oscar": oscar, "admin": admin_user}
+
+
+# --- Innovations -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def ines(db):
+    """An innovator: manager of the structure that created TAPAJ."""
+    user = UserFactory(email="ines@example.org", first_name="Inès", last_name="Benali")
+    MembershipFactory(user=user, role=Membership.Role.MANAGER,
+                      structure=StructureFactory(name="TAPAJ France", department=department("33")))
+    return user
+
+
+@pytest.fixture
+def ines_structure(ines):
+    return ines.memberships.get().structure
+
+
+@pytest.fixture
+def open_call(alice, ansa):
+    """A published call for projects managed by alice, with a rubric and two colleges."""
+    from .factories import CallFactory, CollegeFactory, CriterionFactory, QuestionFactory
+
+    call = CallFactory(title="AIS#Emploi — appel à projets 2018", organiser=ansa,
+                       managers=[alice])
+    QuestionFactory(call=call, label="Quel problème votre innovation résout-elle ?",
+                    is_required=True)
+    CriterionFactory(call=call, name="Preuves d'impact", weight=2, max_score=5)
+    CriterionFactory(call=call, name="Réplicabilité", weight=1, max_score=5)
+    CollegeFactory(call=call, name="Innovateurs")
+    CollegeFactory(call=call, name="Utilisateurs potentiels")
+    return call

@@ -73,3 +73,138 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     def funders(programme, create, extracted, **kwargs):
         if create and extracted:
             programme.funders.set(extracted)
+
+
+# --- Innovations --------------------------------------------------------------------------
+
+from datetime import timedelta  # noqa: E402
+from decimal import Decimal  # noqa: E402
+
+from django.utils import timezone  # noqa: E402
+
+from innovations.models import (  # noqa: E402
+    Application,
+    Call,
+    College,
+    Component,
+    Criterion,
+    Innovation,
+    Question,
+    Resource,
+    ReviewAssignment,
+    Theme,
+)
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Thème {n}")
+    slug = factory.Sequence(lambda n: f"theme-{n}")
+
+
+class InnovationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Innovation
+
+    owner = factory.SubFactory(StructureFactory)
+    title = factory.Sequence(lambda n: f"Innovation {n}")
+    summary = "Un dispositif qui a fait ses preuves sur son territoire."
+    problem = "Le chômage de longue durée."
+
+
+class PublishedInnovationFactory(InnovationFactory):
+    status = Innovation.Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class ComponentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Component
+
+    innovation = factory.SubFactory(InnovationFactory)
+    kind = Component.Kind.CORE
+    title = factory.Sequence(lambda n: f"Composante {n}")
+
+
+class CallFactory(factory.django.DjangoModelFactory):
+    """A published call for projects, open from yesterday to next month."""
+
+    class Meta:
+        model = Call
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Appel à projets {n}")
+    description = "Repérer des innovations qui ont fait leurs preuves."
+    organiser = factory.SubFactory(StructureFactory)
+    opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
+    published_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def managers(call, create, extracted, **kwargs):
+        if create and extracted:
+            call.managers.set(extracted)
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    call = factory.SubFactory(CallFactory)
+    label = factory.Sequence(lambda n: f"Question {n}")
+    kind = Question.Kind.LONG_TEXT
+    order = factory.Sequence(lambda n: n)
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Criterion
+
+    call = factory.SubFactory(CallFactory)
+    name = factory.Sequence(lambda n: f"Critère {n}")
+    weight = Decimal("1")
+    max_score = 5
+    order = factory.Sequence(lambda n: n)
+
+
+class CollegeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = College
+
+    call = factory.SubFactory(CallFactory)
+    name = factory.Sequence(lambda n: f"Collège {n}")
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Application
+
+    call = factory.SubFactory(CallFactory)
+    structure = factory.SubFactory(StructureFactory)
+    title = factory.Sequence(lambda n: f"Projet {n}")
+    summary = "Un projet à essaimer."
+
+
+class SubmittedApplicationFactory(ApplicationFactory):
+    status = Application.Status.SUBMITTED
+    submitted_at = factory.LazyFunction(timezone.now)
+
+
+class ReviewAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReviewAssignment
+
+    application = factory.SubFactory(SubmittedApplicationFactory)
+    reviewer = factory.SubFactory(UserFactory)
+    college = factory.SubFactory(CollegeFactory, call=factory.SelfAttribute("..application.call"))
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Resource
+
+    title = factory.Sequence(lambda n: f"Guide {n}")
+    url = "https://example.org/guide.pdf"

@@ -1,0 +1,48 @@
+from .bank import Comment, Endorsement, Resource, ResourceRating
+from .calls import (
+    AdoptionChoice,
+    Answer,
+    Application,
+    Call,
+    College,
+    Criterion,
+    Question,
+    ReviewAssignment,
+    Score,
+)
+from .records import (
+    Component,
+    EconomicLine,
+    Innovation,
+    Partner,
+    Revision,
+    ScalingModelChoice,
+    Step,
+    TargetPublic,
+    Theme,
+)
+
+__all__ = [
+    "AdoptionChoice",
+    "Answer",
+    "Application",
+    "Call",
+    "College",
+    "Comment",
+    "Component",
+    "Criterion",
+    "EconomicLine",
+    "Endorsement",
+    "Innovation",
+    "Partner",
+    "Question",
+    "Resource",
+    "ResourceRating",
+    "ReviewAssignment",
+    "Revision",
+    "ScalingModelChoice",
+    "Score",
+    "Step",
+    "TargetPublic",
+    "Theme",
+]
