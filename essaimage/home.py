@@ -7,9 +7,13 @@ from dataclasses import dataclass
 
 from allauth.mfa.models import Authenticator
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from communities import selectors as community_selectors
+from innovations.selectors import home as innovation_selectors
 from programmes import selectors as programme_selectors
 
 from .roles import Role, roles_of
@@ -67,11 +71,47 @@ def _next_steps(user, roles, memberships, invitations, managed) -> list[NextStep
                 reverse("communities:structure_update", args=[structure.pk]),
                 _("Without a département or region it cannot be found by territory."),
             ))
+    steps += _innovation_steps(user, roles)
     if roles & ROLES_THAT_SHOULD_USE_MFA and not _uses_mfa(user):
         steps.append(NextStep(
             _("Turn on two-factor authentication"), reverse("mfa_index"),
             _("You see other structures' data: protect your account with a second factor."),
         ))
+    return steps
+
+
+def _innovation_steps(user, roles) -> list[NextStep]:
+    steps = []
+    if Role.REVIEWER in roles:
+        count = innovation_selectors.reviews_to_do(user)
+        if count:
+            steps.append(NextStep(
+                ngettext("%(count)d application to review", "%(count)d applications to review",
+                         count) % {"count": count},
+                reverse("innovations:review_list"),
+                _("Declare any conflict of interest before scoring."),
+            ))
+    for application in innovation_selectors.draft_applications(user):
+        steps.append(NextStep(
+            _("Finish your application to %(call)s") % {"call": application.call},
+            reverse("innovations:application_edit", args=[application.pk]),
+            _("The call closes on %(date)s.") % {
+                "date": date_format(localtime(application.call.closes_at), "DATETIME_FORMAT")},
+        ))
+    for innovation in innovation_selectors.draft_records(user):
+        steps.append(NextStep(
+            _("Complete and publish the record of %(title)s") % {"title": innovation},
+            innovation.get_absolute_url(),
+            _("Published records can be found by peers in the knowledge bank."),
+        ))
+    if Role.PROGRAMME_STAFF in roles:
+        for call in innovation_selectors.calls_needing_staff(user):
+            steps.append(NextStep(
+                _("Follow the applications to %(call)s") % {"call": call},
+                reverse("innovations:call_applications", args=[call.pk]),
+                _("%(screen)d to screen, %(reviews)d reviews not submitted yet.") % {
+                    "screen": call.to_screen, "reviews": call.reviews_missing},
+            ))
     return steps
 
 

@@ -74,8 +74,9 @@ def test_home_query_count_does_not_grow_with_memberships(client, bob, django_ass
     for _ in range(15):
         MembershipFactory(user=bob)
     client.force_login(bob)
-    # session, user, roles (1 per provider), memberships, invitations, programmes, MFA
-    with django_assert_max_num_queries(8):
+    # session, user, roles (programmes, innovations), memberships, invitations, programmes,
+    # draft applications, draft records, MFA
+    with django_assert_max_num_queries(10):
         client.get(reverse("home"))
 
 
@@ -85,3 +86,31 @@ def test_home_query_count_does_not_grow_with_memberships(client, bob, django_ass
 def test_every_person_of_the_cast_opens_their_own_pages(client, cast, name, url_name):
     client.force_login(cast[name])
     assert client.get(reverse(url_name)).status_code == 200
+
+
+def test_reviewers_are_told_how_many_reviews_wait(client, remi, open_call):
+    from ..factories import ReviewAssignmentFactory, SubmittedApplicationFactory
+
+    for _ in range(2):
+        ReviewAssignmentFactory(reviewer=remi, college=open_call.colleges.first(),
+                                application=SubmittedApplicationFactory(call=open_call))
+    response = home(client, remi)
+    assert reverse("innovations:review_list") in step_urls(response)
+
+
+def test_innovators_are_reminded_of_drafts(client, ines, ines_structure, open_call):
+    from ..factories import ApplicationFactory, InnovationFactory
+
+    application = ApplicationFactory(call=open_call, structure=ines_structure)
+    record = InnovationFactory(owner=ines_structure)
+    urls = step_urls(home(client, ines))
+    assert reverse("innovations:application_edit", args=[application.pk]) in urls
+    assert record.get_absolute_url() in urls
+
+
+def test_call_staff_follow_their_calls(client, alice, open_call):
+    from ..factories import SubmittedApplicationFactory
+
+    SubmittedApplicationFactory(call=open_call)
+    urls = step_urls(home(client, alice))
+    assert reverse("innovations:call_applications", args=[open_call.pk]) in urls

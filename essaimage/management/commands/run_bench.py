@@ -24,7 +24,9 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from communities.models import Membership, Structure, User
-from essaimage.management.commands.generate_bench_data import BENCH_EMAIL, COMMON_WORD
+from essaimage.benchdata.directory import BENCH_EMAIL, COMMON_WORD
+from essaimage.benchdata.innovations import BANK_QUERY
+from innovations.models import Call, Theme
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,8 @@ class BenchFacts:
     busiest_department_code: str
     member_structure_id: int
     common_word: str
+    call_id: int
+    theme_slug: str
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,13 @@ MEASUREMENTS = [
     Page("directory, text search", lambda f: f"/structures/?q={f.common_word}"),
     Page("directory, page 100", "/structures/?page=100"),
     Page("structure detail (member)", lambda f: f"/structures/{f.member_structure_id}/"),
+    Page("bank: browse (2,000 innovations)", "/innovations/"),
+    Page("bank: French full-text search", f"/innovations/?q={BANK_QUERY.replace(' ', '+')}"),
+    Page("bank: search + theme facet",
+         lambda f: f"/innovations/?q=insertion&theme={f.theme_slug}"),
+    Page("resources (10,000)", "/ressources/"),
+    Page("call ranking (300 applications, 1,500 reviews)",
+         lambda f: f"/appels/{f.call_id}/classement/"),
 ]
 
 
@@ -81,7 +92,10 @@ def load_facts() -> BenchFacts:
         .annotate(count=Count("pk")).order_by("-count", "department__code").first()
     )
     membership = Membership.objects.filter(user=user).order_by("pk").first()
-    return BenchFacts(user, busiest["department__code"], membership.structure_id, COMMON_WORD)
+    call = Call.objects.filter(managers=user).order_by("pk").first()
+    theme = Theme.objects.order_by("pk").first()
+    return BenchFacts(user, busiest["department__code"], membership.structure_id, COMMON_WORD,
+                      call.pk, theme.slug)
 
 
 def session_cookie(user: User) -> str:
