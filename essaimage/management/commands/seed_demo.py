@@ -3,6 +3,7 @@ from django.db import transaction
 
 from communities.demo import PEOPLE, seed_people, seed_structures
 from essaimage.demo import DEMO_DOMAIN, DEMO_PASSWORD
+from innovations.demo import seed_bank, seed_calls, seed_innovations
 from programmes.demo import seed_programmes
 
 
@@ -14,6 +15,9 @@ class Command(BaseCommand):
         structures = seed_structures()
         people = seed_people(structures)
         seed_programmes(structures, people)
+        innovations = seed_innovations(structures, people)
+        seed_calls(structures, people, innovations)
+        seed_bank(structures, people, innovations)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Demo logins (password: "
                                              f"{DEMO_PASSWORD}):"))
         for prefix, first_name, last_name, _job, structure, _role, demonstrates in PEOPLE:
