@@ -124,6 +124,8 @@ def test_a_manager_invites_a_colleague_who_joins(browser, live):
     assert membership.is_manager
     bob_page.reload()
     expect(bob_page.get_by_text("Chloé Collègue", exact=True)).to_be_visible()
+    bob_page.context.close()
+    colleague.context.close()
 
 
 def test_an_administrator_reviews_history_in_the_admin(page, live):
