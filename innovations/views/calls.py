@@ -49,6 +49,8 @@ from ..services import reviews as review_services
 CALLS_PAGE_SIZE = 20
 APPLICATIONS_PAGE_SIZE = 50
 
+RANKING_PAGE_SIZE = 100
+
 
 def _apply_service_errors(form, error: ValidationError) -> None:
     """Show a service's refusal next to the field it concerns, keeping what was typed."""
@@ -600,7 +602,10 @@ def call_ranking(request, pk):
     if sort not in selectors.RANKING_SORTS:
         sort = "score"
     colleges, rows = selectors.ranking(call, sort=sort)
-    context = {"call": call, "colleges": colleges, "rows": rows, "sort": sort,
+    # A hundred rows a page keeps a large call's ranking quick to render and to read.
+    page = Paginator(rows, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"call": call, "colleges": colleges, "rows": rows, "page": page, "sort": sort,
+               "query": f"sort={sort}",
                "decided": sum(1 for row in rows if row.application.is_decided)}
     return render(request, "innovations/calls/call_ranking.html", context)
 
