@@ -273,6 +273,7 @@ def seed_calls(structures: dict, people: dict, innovations: dict) -> dict:
         "summary": "Adapter TAPAJ aux jeunes des quartiers prioritaires.",
         "created_by": people["ines"],
     })
+    _pending_review(open_call, structures, people)
     carol_structure = structures["Le Fil"]
     application, _ = upsert(Application, {"call": interest, "structure": carol_structure}, {
         "title": "Reprendre la cabine d'aérogommage à Grenoble",
@@ -285,6 +286,21 @@ def seed_calls(structures: dict, people: dict, innovations: dict) -> dict:
         "capacity": "Un encadrant technique, un atelier de 200 m², un partenariat avec la "
                     "ressourcerie voisine."})
     return {"closed": closed, "open": open_call, "interest": interest}
+
+
+def _pending_review(call, structures, people) -> None:
+    """A submitted application waiting for rémi's review, so the reviewer login has work."""
+    departments = {t.code: t for t in Territory.objects.departments()}
+    structure = _structure(structures, "Garage solidaire du Morvan", departments["58"])
+    application, _ = upsert(Application, {"call": call, "structure": structure}, {
+        "title": "Garage solidaire : la mobilité pour retrouver un emploi",
+        "summary": "Des réparations à prix solidaire et des véhicules prêtés aux personnes qui "
+                   "reprennent un emploi loin de chez elles ; évaluation interne depuis 2022.",
+        "scaling_plan": "Essaimer dans trois départements ruraux avec les garages associatifs.",
+        "status": Application.Status.ELIGIBLE, "submitted_at": call.opens_at + timedelta(days=3),
+    })
+    upsert(ReviewAssignment, {"application": application, "reviewer": people["remi"]},
+           {"college": call.colleges.get(name="Utilisateurs potentiels")})
 
 
 def _call(title, organiser, managers, *, opens, closes, description,

@@ -76,7 +76,10 @@ def test_seed_demo_is_idempotent():
 
 
 def _counts():
-    models = [User, Structure, Membership, Invitation, Programme]
+    from innovations.models import Application, Call, Innovation, Resource, ReviewAssignment
+
+    models = [User, Structure, Membership, Invitation, Programme, Innovation, Call, Application,
+              ReviewAssignment, Resource]
     counts = {model.__name__: model.objects.count() for model in models}
     counts.update({f"history-{m.__name__}": m.history.count() for m in models})
     return counts
