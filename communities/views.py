@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from essaimage.forms import apply_service_errors
 from essaimage.i18n import set_language_cookie
 
 from . import selectors, services
@@ -25,15 +26,6 @@ from .permissions import (
 )
 
 DIRECTORY_PAGE_SIZE = 25
-
-
-def _apply_service_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal next to the field it concerns, keeping what was typed."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- Directory of structures --------------------------------------------------------
@@ -73,7 +65,7 @@ def structure_create(request):
         try:
             structure = services.create_structure(created_by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Structure registered. You are its manager."))
             return redirect(structure)
@@ -88,7 +80,7 @@ def structure_update(request, pk):
         try:
             services.update_structure(structure, **form.cleaned_data)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect(structure)
@@ -131,7 +123,7 @@ def invitation_create(request, pk):
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request, _("Invitation sent to %(email)s.") % {"email": invitation.email}

@@ -7,7 +7,7 @@ class ProgrammesConfig(AppConfig):
     verbose_name = _("Programmes")
 
     def ready(self):
-        from essaimage.roles import Role, role_provider
+        from essaimage.roles import role_provider
 
         from .selectors import programme_roles_of
 

@@ -149,9 +149,12 @@ def _check_links(resource: Resource, user) -> None:
 
 
 def resource_search_text(resource: Resource) -> str:
-    """The folded words the resource list searches: title, description, kind, innovation, owner."""
+    """The folded words the resource list searches: title, description, innovation, owner.
+
+    The kind has its own filter; its label would freeze the saver's language in the text.
+    """
     return fold(" ".join([
-        resource.title, resource.description, resource.get_kind_display(),
+        resource.title, resource.description,
         resource.innovation.title if resource.innovation_id else "",
         resource.structure.name if resource.structure_id else "",
     ]))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from essaimage.files import private_file_response
+from essaimage.forms import apply_service_errors
 from essaimage.scoping import require
 
 from ..filters import ResourceFilter
@@ -36,15 +37,6 @@ from ..selectors import bank as selectors
 from ..services import bank as services
 
 INTERESTS_PAGE_SIZE = 50
-
-
-def _apply_service_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal next to the field it concerns, keeping what was typed."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _is_partial(request) -> bool:
@@ -130,7 +122,7 @@ def endorse(request, pk):
                 comment=form.cleaned_data.get("comment", ""),
             )
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             if endorsement.kind == Endorsement.Kind.WANT_TO_ADOPT:
                 messages.success(request, _("Your interest was recorded: the innovator's team "
@@ -164,7 +156,7 @@ def comment_create(request, pk):
             comment = services.add_comment(innovation, author=request.user,
                                            body=form.cleaned_data["body"])
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Your comment is published."))
             return redirect(f"{innovation.get_absolute_url()}#comment-{comment.pk}")
@@ -217,7 +209,7 @@ def resource_create(request):
         try:
             resource = services.create_resource(created_by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Resource shared. Thank you!"))
             return redirect(resource)
@@ -263,7 +255,7 @@ def resource_update(request, pk):
             services.update_resource(resource, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             resource.refresh_from_db()
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect(resource)
@@ -291,7 +283,7 @@ def resource_rate(request, pk):
         try:
             services.rate_resource(resource, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Thank you for your rating."))
             return redirect(f"{resource.get_absolute_url()}#ratings")

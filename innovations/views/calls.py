@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from communities.models import Membership, Structure
 from essaimage.files import private_file_response
+from essaimage.forms import apply_service_errors
 from essaimage.scoping import require
 
 from ..forms.calls import (
@@ -50,15 +51,6 @@ CALLS_PAGE_SIZE = 20
 APPLICATIONS_PAGE_SIZE = 50
 
 RANKING_PAGE_SIZE = 100
-
-
-def _apply_service_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal next to the field it concerns, keeping what was typed."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _next_or(request, fallback: str) -> str:
@@ -99,7 +91,7 @@ def call_create(request):
         try:
             call = services.create_call(created_by=request.user, **form.call_fields())
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Call created as a draft. Now write its application "
                                         "form."))
@@ -151,7 +143,7 @@ def call_update(request, pk):
         try:
             services.update_call(call, by=request.user, **form.call_fields())
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect(call)
@@ -160,7 +152,7 @@ def call_update(request, pk):
             person = services.add_call_manager(call, email=manager_form.cleaned_data["email"],
                                                by=request.user)
         except ValidationError as error:
-            _apply_service_errors(manager_form, error)
+            apply_service_errors(manager_form, error)
         else:
             messages.success(request, _("%(person)s now manages this call.")
                              % {"person": person})
@@ -277,7 +269,7 @@ def call_extend(request, pk):
         try:
             services.extend_deadline(call, form.cleaned_data["closes_at"], by=request.user)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Deadline extended to %(deadline)s (Paris time).")
                              % {"deadline": services.format_deadline(
@@ -300,7 +292,7 @@ def application_start(request, pk):
                 title=form.cleaned_data.get("title", ""),
             )
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             if application.is_draft:
                 return redirect("innovations:application_edit", pk=application.pk)
@@ -353,7 +345,7 @@ def _save_draft(request, application, form) -> bool:
             adoption_choices=form.adoption_choices(),
         )
     except ValidationError as error:
-        _apply_service_errors(form, error)
+        apply_service_errors(form, error)
         return False
     return True
 
@@ -397,7 +389,7 @@ def application_submit(request, pk):
             application.refresh_from_db()
             form = _application_form(application, request.POST, None)
             form.is_valid()
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Application submitted. The call's staff will study "
                                         "it; you will be told of their decision by e-mail."))
@@ -468,7 +460,7 @@ def application_screen(request, pk):
                                         is_eligible=form.cleaned_data["is_eligible"],
                                         note=form.cleaned_data["note"])
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Eligibility of “%(title)s” recorded.")
                              % {"title": application.title})
@@ -487,7 +479,7 @@ def application_decide(request, pk):
                                         decision=form.cleaned_data["decision"],
                                         message=form.cleaned_data["message"])
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Decision recorded; the applicants are told by "
                                         "e-mail."))
@@ -566,7 +558,7 @@ def call_assign(request, pk):
                 form.cleaned_data["college"], by=request.user,
             )
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             level = messages.SUCCESS if report.created else messages.WARNING
             messages.add_message(request, level, _assignment_report_message(report))

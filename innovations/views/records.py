@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from communities.models import Structure
+from essaimage.forms import apply_service_errors
 
 from ..forms.records import (
     ComponentFormSet,
@@ -171,15 +172,6 @@ SECTIONS = {section.slug: section for section in (
 )}
 
 
-def _apply_service_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal next to the field it concerns, keeping what was typed."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _with_extra_row(data, prefix):
     """The submitted data with one more empty row in the list `prefix`."""
     data = data.copy()
@@ -300,7 +292,7 @@ def innovation_edit(request, pk, section):
                                  comment=form.cleaned_data["comment"],
                                  base_version=form.cleaned_data["base_version"])
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
             if getattr(error, "code", None) == "stale_version":
                 base_version = latest  # having seen it, saving again replaces the other version
         else:

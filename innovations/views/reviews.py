@@ -7,13 +7,14 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from essaimage.forms import apply_service_errors
+
 from ..forms.reviews import ConflictForm, ReviewForm
 from ..models import ReviewAssignment
 from ..permissions import get_assignment_for_reviewer
 from ..selectors import calls as selectors
 from ..services import calls as call_services
 from ..services import reviews as services
-from .calls import _apply_service_errors
 
 REVIEWS_PAGE_SIZE = 25
 
@@ -51,7 +52,7 @@ def review_form(request, pk):
             if submitting:
                 services.submit_review(assignment, by=request.user)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             if submitting:
                 messages.success(request, _("Review submitted. Thank you!"))
@@ -87,7 +88,7 @@ def review_conflict(request, pk):
             services.declare_conflict(assignment, reason=form.cleaned_data["reason"],
                                       by=request.user)
         except ValidationError as error:
-            _apply_service_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Conflict of interest recorded: this application is "
                                         "no longer shown to you, and the staff know why."))

@@ -167,7 +167,7 @@ def test_signed_in_people_share_a_link(client, everyone, name):
     assert response.status_code == 302
     assert response["Location"] == resource.get_absolute_url()
     assert resource.created_by == everyone[name]
-    assert resource.search_text == "kit de communication  communication support  "
+    assert resource.search_text == "kit de communication   "
 
 
 def test_a_shared_file_is_stored_privately(client, ines, ines_structure, tapaj, media_root):
