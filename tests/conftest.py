@@ -159,3 +159,70 @@ def open_call(alice, ansa):
     CollegeFactory(call=call, name="Innovateurs")
     CollegeFactory(call=call, name="Utilisateurs potentiels")
     return call
+
+
+# --- Programmes ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def project(programme, ines_structure):
+    """AIS#Emploi's scaling project of TAPAJ, run by alice, funded through the programme."""
+    from .factories import PublishedInnovationFactory, ScalingProjectFactory
+
+    innovation = PublishedInnovationFactory(title="TAPAJ", owner=ines_structure)
+    return ScalingProjectFactory(programme=programme, innovation=innovation,
+                                 title="Essaimage de TAPAJ")
+
+
+@pytest.fixture
+def bob_site(project, bob_structure):
+    from .factories import AdopterSiteFactory
+
+    return AdopterSiteFactory(project=project, structure=bob_structure,
+                              territory=department("58"))
+
+
+@pytest.fixture
+def carol_site(project, carol_structure):
+    from .factories import AdopterSiteFactory
+
+    return AdopterSiteFactory(project=project, structure=carol_structure,
+                              territory=department("38"))
+
+
+@pytest.fixture
+def steering_committee(project):
+    from .factories import GovernanceBodyFactory
+
+    return GovernanceBodyFactory(project=project, name="Comité de pilotage TAPAJ")
+
+
+@pytest.fixture
+def camille(steering_committee):
+    """A committee member: sits on the project's steering committee, member of a région."""
+    from .factories import BodyMemberFactory
+
+    user = UserFactory(email="camille@example.org", first_name="Camille", last_name="Roux")
+    MembershipFactory(user=user, structure=StructureFactory(
+        name="Région Bourgogne-Franche-Comté", kind=Structure.Kind.LOCAL_AUTHORITY))
+    BodyMemberFactory(body=steering_committee, user=user)
+    return user
+
+
+@pytest.fixture
+def paul(project, bob_site):
+    """A sponsor ("parrain"): a public agent following the project and bob's site."""
+    from programmes.models import Sponsor
+
+    user = UserFactory(email="paul@example.org", first_name="Paul", last_name="Mercier")
+    MembershipFactory(user=user, structure=StructureFactory(
+        name="DDETS de la Nièvre", kind=Structure.Kind.STATE_SERVICE))
+    Sponsor.objects.create(project=project, site=bob_site, user=user, role="Agent public")
+    return user
+
+
+@pytest.fixture
+def pipeline_cast(cast, project, bob_site, carol_site, camille, paul):
+    """The cast with the scaling project's roles: adopters on sites, a committee member,
+    a sponsor; fanny funds the programme."""
+    return {**cast, "camille": camille, "paul": paul}

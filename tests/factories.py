@@ -208,3 +208,103 @@ class ResourceFactory(factory.django.DjangoModelFactory):
 
     title = factory.Sequence(lambda n: f"Guide {n}")
     url = "https://example.org/guide.pdf"
+
+
+# --- Programmes ---------------------------------------------------------------------------
+
+from programmes.models import (  # noqa: E402
+    AdopterSite,
+    BodyMember,
+    FundingOption,
+    FundingPool,
+    GovernanceBody,
+    Meeting,
+    ScalingProject,
+    TrainingModule,
+    TrainingSession,
+)
+
+
+class ScalingProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ScalingProject
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    innovation = factory.SubFactory(PublishedInnovationFactory)
+    title = factory.LazyAttribute(lambda project: f"Essaimage de {project.innovation.title}")
+
+
+class AdopterSiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AdopterSite
+
+    project = factory.SubFactory(ScalingProjectFactory)
+    structure = factory.SubFactory(StructureFactory)
+    territory = factory.LazyAttribute(lambda site: site.structure.department or department("58"))
+    status = AdopterSite.Status.SELECTED
+
+
+class GovernanceBodyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GovernanceBody
+
+    project = factory.SubFactory(ScalingProjectFactory)
+    kind = GovernanceBody.Kind.STEERING
+    name = "Comité de pilotage"
+
+
+class BodyMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BodyMember
+
+    body = factory.SubFactory(GovernanceBodyFactory)
+    user = factory.SubFactory(UserFactory)
+    name = factory.LazyAttribute(lambda member: member.user.display_name if member.user else "")
+    email = factory.LazyAttribute(lambda member: member.user.email if member.user else "")
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    body = factory.SubFactory(GovernanceBodyFactory)
+    title = factory.Sequence(lambda n: f"COPIL n°{n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+    ends_at = factory.LazyAttribute(lambda meeting: meeting.starts_at + timedelta(hours=2))
+    place = "Paris"
+
+
+class TrainingModuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrainingModule
+
+    project = factory.SubFactory(ScalingProjectFactory)
+    title = factory.Sequence(lambda n: f"Module {n}")
+    objectives = "Savoir mettre en œuvre le cœur du dispositif."
+
+
+class TrainingSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrainingSession
+
+    module = factory.SubFactory(TrainingModuleFactory)
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=10))
+    duration_hours = Decimal("3")
+    place = "Nevers"
+    capacity = 10
+
+
+class FundingPoolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FundingPool
+
+    project = factory.SubFactory(ScalingProjectFactory)
+
+
+class FundingOptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FundingOption
+
+    pool = factory.SubFactory(FundingPoolFactory)
+    funder = factory.SubFactory(StructureFactory)
+    amount = Decimal("50000")

@@ -2,8 +2,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from .models import Programme
-from .permissions import can_edit_programme, get_programme_for_user
+from ..models import Programme
+from ..permissions import can_edit_programme, get_programme_for_user
 
 
 @login_required
