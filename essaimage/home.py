@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from communities import selectors as community_selectors
 from innovations.selectors import home as innovation_selectors
 from programmes import selectors as programme_selectors
+from programmes.queries import home as programme_queries
 
 from .roles import Role, roles_of
 
@@ -34,20 +35,25 @@ def build_home(user) -> dict:
     memberships = list(community_selectors.memberships_of(user))
     invitations = list(community_selectors.invitations_for(user))
     programmes = programme_selectors.programmes_for_home(user)
+    follows_projects = roles & {Role.PROGRAMME_STAFF, Role.FUNDER, Role.COMMITTEE_MEMBER,
+                                Role.SPONSOR, Role.INNOVATOR, Role.ADMIN}
     managed = [m.structure for m in memberships if m.is_manager]
+    sites = programme_queries.my_sites(user) if Role.ADOPTER in roles else []
     return {
         "roles": sorted(roles, key=lambda role: list(Role).index(role)),
         "role_labels": [Role(role).label for role in roles],
         "memberships": memberships,
         "invitations": invitations,
         "programmes": programmes,
-        "next_steps": _next_steps(user, roles, memberships, invitations, managed),
+        "projects": programme_queries.my_projects(user) if follows_projects else [],
+        "sites": sites,
+        "next_steps": _next_steps(user, roles, memberships, invitations, managed, sites),
         "is_programme_staff": Role.PROGRAMME_STAFF in roles,
         "is_funder": Role.FUNDER in roles,
     }
 
 
-def _next_steps(user, roles, memberships, invitations, managed) -> list[NextStep]:
+def _next_steps(user, roles, memberships, invitations, managed, sites) -> list[NextStep]:
     steps = []
     if not user.has_complete_profile:
         steps.append(NextStep(_("Complete your profile"), reverse("communities:profile"),
@@ -72,6 +78,7 @@ def _next_steps(user, roles, memberships, invitations, managed) -> list[NextStep
                 _("Without a département or region it cannot be found by territory."),
             ))
     steps += _innovation_steps(user, roles)
+    steps += _programme_steps(user, roles, sites)
     if roles & ROLES_THAT_SHOULD_USE_MFA and not _uses_mfa(user):
         steps.append(NextStep(
             _("Turn on two-factor authentication"), reverse("mfa_index"),
@@ -112,6 +119,43 @@ def _innovation_steps(user, roles) -> list[NextStep]:
                 _("%(screen)d to screen, %(reviews)d reviews not submitted yet.") % {
                     "screen": call.to_screen, "reviews": call.reviews_missing},
             ))
+    return steps
+
+
+def _programme_steps(user, roles, sites) -> list[NextStep]:
+    steps = []
+    if Role.ADOPTER in roles:
+        for site, waiting in programme_queries.toolkit_to_acknowledge(sites).items():
+            if waiting > 0:
+                steps.append(NextStep(
+                    ngettext("Acknowledge %(count)d toolkit item for %(site)s",
+                             "Acknowledge %(count)d toolkit items for %(site)s", waiting)
+                    % {"count": waiting, "site": site},
+                    site.get_absolute_url(),
+                    _("Say you received the guides and templates of %(project)s.")
+                    % {"project": site.project},
+                ))
+        for session in programme_queries.my_next_sessions(user):
+            steps.append(NextStep(
+                _("Training: %(module)s") % {"module": session.module},
+                session.get_absolute_url(),
+                date_format(localtime(session.starts_at), "DATETIME_FORMAT"),
+            ))
+    if Role.COMMITTEE_MEMBER in roles:
+        for meeting in programme_queries.upcoming_meetings(user):
+            steps.append(NextStep(
+                _("Prepare the meeting %(meeting)s") % {"meeting": meeting},
+                meeting.get_absolute_url(),
+                date_format(localtime(meeting.starts_at), "DATETIME_FORMAT"),
+            ))
+    for action in programme_queries.my_open_actions(user):
+        steps.append(NextStep(
+            _("Action to carry out: %(action)s") % {"action": action},
+            action.meeting.get_absolute_url() if action.meeting_id
+            else reverse("programmes:action_list", args=[action.project_id]),
+            _("Due on %(date)s.") % {"date": date_format(action.due_on)} if action.due_on
+            else "",
+        ))
     return steps
 
 

@@ -114,3 +114,44 @@ def test_call_staff_follow_their_calls(client, alice, open_call):
     SubmittedApplicationFactory(call=open_call)
     urls = step_urls(home(client, alice))
     assert reverse("innovations:call_applications", args=[open_call.pk]) in urls
+
+
+def test_adopters_see_their_sites_and_what_to_acknowledge(client, pipeline_cast, bob_site):
+    from programmes.models import ToolkitItem
+
+    from ..factories import ResourceFactory
+
+    ToolkitItem.objects.create(project=bob_site.project, resource=ResourceFactory(),
+                               version="1.0")
+    response = home(client, pipeline_cast["bob"])
+    assert response.context["sites"] == [bob_site]
+    assert bob_site.get_absolute_url() in step_urls(response)
+
+
+def test_committee_members_are_asked_to_prepare_their_meetings(client, pipeline_cast,
+                                                               steering_committee):
+    from ..factories import MeetingFactory
+
+    meeting = MeetingFactory(body=steering_committee)
+    response = home(client, pipeline_cast["camille"])
+    assert meeting.get_absolute_url() in step_urls(response)
+    assert [p.pk for p in response.context["projects"]] == [steering_committee.project_id]
+
+
+def test_sponsors_and_funders_find_the_projects_they_follow(client, pipeline_cast, project):
+    for name in ("paul", "fanny"):
+        response = home(client, pipeline_cast[name])
+        assert project in response.context["projects"]
+
+
+def test_home_query_count_stays_flat_for_an_adopter(client, pipeline_cast, bob_site,
+                                                   django_assert_max_num_queries):
+    from ..factories import AdopterSiteFactory
+
+    for _ in range(8):
+        AdopterSiteFactory(project=bob_site.project, structure=bob_site.structure)
+    client.force_login(pipeline_cast["bob"])
+    # session, user, roles (2), memberships, invitations, programmes, draft applications,
+    # draft records, sites, toolkit (2), sessions, open actions
+    with django_assert_max_num_queries(14):
+        client.get(reverse("home"))
