@@ -170,7 +170,7 @@ def create_bank(data: BenchData, directory: dict, innovation_count: int,
         [Endorsement(innovation_id=i, user_id=u, kind=k) for i, u, k in endorsements],
         batch_size=BATCH_SIZE,
     )
-    return {"innovations": innovations, "resources": len(resources)}
+    return {"innovations": innovations, "resources": resources}
 
 
 def _link(through, innovations, field, targets, rng, low, high) -> None:

@@ -9,7 +9,15 @@ from django.test.utils import override_settings
 from communities.models import Structure, User
 from essaimage.benchdata.directory import BENCH_DOMAIN, BENCH_EMAIL, BenchData, create_directory
 from essaimage.benchdata.innovations import create_bank, create_reviewed_call
+from essaimage.benchdata.programmes import create_programme
 from innovations.models import Application, Call, Innovation, Resource
+from programmes.models import (
+    AdopterSite,
+    Programme,
+    Registration,
+    ScalingProject,
+    TrainingSession,
+)
 
 
 class Command(BaseCommand):
@@ -22,6 +30,8 @@ class Command(BaseCommand):
         parser.add_argument("--resources", type=int, default=10000)
         parser.add_argument("--applications", type=int, default=300)
         parser.add_argument("--reviews-per-application", type=int, default=5)
+        parser.add_argument("--projects", type=int, default=500)
+        parser.add_argument("--sites", type=int, default=1000)
         parser.add_argument("--seed", type=int, default=42)
         parser.add_argument(
             "--reset", action="store_true", help="Delete the previous bench data first."
@@ -43,20 +53,24 @@ class Command(BaseCommand):
             bank = create_bank(data, directory, options["innovations"], options["resources"])
             create_reviewed_call(data, directory, options["applications"],
                                  options["reviews_per_application"])
+            create_programme(data, directory, bank, options["projects"], options["sites"])
         self.analyze()
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(
             f"Bench data ready in {elapsed:.1f} s: {len(directory['structures'])} structures, "
             f"{len(directory['people']) + 1} people, {directory['memberships']} memberships, "
-            f"{len(bank['innovations'])} innovations, {bank['resources']} resources, "
+            f"{len(bank['innovations'])} innovations, {len(bank['resources'])} resources, "
             f"a call with {options['applications']} applications and "
-            f"{options['applications'] * options['reviews_per_application']} reviews "
+            f"{options['applications'] * options['reviews_per_application']} reviews, "
+            f"a programme of {options['projects']} projects, one with {options['sites']} sites "
             f"(seed {options['seed']}). Bench login: {BENCH_EMAIL}."
         ))
 
     def check_sizes(self, options) -> None:
         if min(options["structures"], options["users"], options["innovations"]) < 1:
             raise CommandError("--structures, --users and --innovations must be at least 1.")
+        if options["sites"] > options["structures"]:
+            raise CommandError("Each site needs its own structure: raise --structures.")
         if options["applications"] >= options["structures"]:
             raise CommandError("Each application needs its own structure: raise --structures.")
         if options["reviews_per_application"] > 200 or options["users"] < 200:
@@ -68,6 +82,12 @@ class Command(BaseCommand):
         bench_structures = Structure.objects.filter(created_by=bench_user)
         # Deleting bench rows is not an event worth an audit trail.
         with override_settings(SIMPLE_HISTORY_ENABLED=False):
+            programmes = Programme.objects.filter(staff=bench_user)
+            Registration.objects.filter(session__module__project__programme__in=programmes).delete()
+            TrainingSession.objects.filter(module__project__programme__in=programmes).delete()
+            AdopterSite.objects.filter(project__programme__in=programmes).delete()
+            ScalingProject.objects.filter(programme__in=programmes).delete()
+            programmes.delete()
             calls = Call.objects.filter(managers=bench_user)
             Application.objects.filter(call__in=calls).delete()
             calls.delete()

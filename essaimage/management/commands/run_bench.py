@@ -27,6 +27,7 @@ from communities.models import Membership, Structure, User
 from essaimage.benchdata.directory import BENCH_EMAIL, COMMON_WORD
 from essaimage.benchdata.innovations import BANK_QUERY
 from innovations.models import Call, Theme
+from programmes.models import Programme, ScalingProject
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ class BenchFacts:
     common_word: str
     call_id: int
     theme_slug: str
+    programme_id: int
+    big_project_id: int
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,9 @@ MEASUREMENTS = [
     Page("resources (10,000)", "/ressources/"),
     Page("call ranking (300 applications, 1,500 reviews)",
          lambda f: f"/appels/{f.call_id}/classement/"),
+    Page("roadmap (500 projects)", lambda f: f"/programmes/{f.programme_id}/feuille-de-route/"),
+    Page("site list (1,000 sites)", lambda f: f"/programmes/projets/{f.big_project_id}/sites/"),
+    Page("project overview (1,000 sites)", lambda f: f"/programmes/projets/{f.big_project_id}/"),
 ]
 
 
@@ -94,8 +100,11 @@ def load_facts() -> BenchFacts:
     membership = Membership.objects.filter(user=user).order_by("pk").first()
     call = Call.objects.filter(managers=user).order_by("pk").first()
     theme = Theme.objects.order_by("pk").first()
+    programme = Programme.objects.filter(staff=user).order_by("pk").first()
+    big_project = (ScalingProject.objects.filter(programme=programme)
+                   .annotate(site_count=Count("sites")).order_by("-site_count").first())
     return BenchFacts(user, busiest["department__code"], membership.structure_id, COMMON_WORD,
-                      call.pk, theme.slug)
+                      call.pk, theme.slug, programme.pk, big_project.pk)
 
 
 def session_cookie(user: User) -> str:
