@@ -78,8 +78,11 @@ def test_seed_demo_is_idempotent():
 def _counts():
     from innovations.models import Application, Call, Innovation, Resource, ReviewAssignment
 
+    from programmes.models import AdopterSite, FundingOption, Meeting, Registration, ScalingProject
+
     models = [User, Structure, Membership, Invitation, Programme, Innovation, Call, Application,
-              ReviewAssignment, Resource]
+              ReviewAssignment, Resource, ScalingProject, AdopterSite, Meeting, Registration,
+              FundingOption]
     counts = {model.__name__: model.objects.count() for model in models}
     counts.update({f"history-{m.__name__}": m.history.count() for m in models})
     return counts

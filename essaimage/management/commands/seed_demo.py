@@ -5,6 +5,7 @@ from communities.demo import PEOPLE, seed_people, seed_structures
 from essaimage.demo import DEMO_DOMAIN, DEMO_PASSWORD
 from innovations.demo import seed_bank, seed_calls, seed_innovations
 from programmes.demo import seed_programmes
+from programmes.demo_pipeline import seed_pipeline
 
 
 class Command(BaseCommand):
@@ -14,10 +15,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         structures = seed_structures()
         people = seed_people(structures)
-        seed_programmes(structures, people)
+        programmes = seed_programmes(structures, people)
         innovations = seed_innovations(structures, people)
         seed_calls(structures, people, innovations)
         seed_bank(structures, people, innovations)
+        seed_pipeline(structures, people, programmes, innovations)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Demo logins (password: "
                                              f"{DEMO_PASSWORD}):"))
         for prefix, first_name, last_name, _job, structure, _role, demonstrates in PEOPLE:
