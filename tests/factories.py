@@ -308,3 +308,219 @@ class FundingOptionFactory(factory.django.DjangoModelFactory):
     pool = factory.SubFactory(FundingPoolFactory)
     funder = factory.SubFactory(StructureFactory)
     amount = Decimal("50000")
+
+
+# --- Evaluations ----------------------------------------------------------------------------
+
+from datetime import date  # noqa: E402
+
+from evaluations.models import (  # noqa: E402
+    Disaggregation,
+    DisaggregationCategory,
+    EvaluationPhase,
+    EvaluationPlan,
+    FidelityAssessment,
+    FidelityDomain,
+    FidelityItem,
+    FidelityRating,
+    FidelityScale,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    Questionnaire,
+    QuestionnaireAssignment,
+    ReportingPeriod,
+    ScaleLevel,
+    SiteReport,
+    StandardIndicator,
+)
+from evaluations.models import Question as EvaluationQuestion  # noqa: E402
+
+
+class EvaluationPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EvaluationPlan
+
+    project = factory.SubFactory(ScalingProjectFactory)
+
+
+class EvaluationPhaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EvaluationPhase
+
+    plan = factory.SubFactory(EvaluationPlanFactory)
+    number = EvaluationPhase.Number.PROCESS
+    questions = "Le dispositif est-il mis en œuvre comme prévu ?"
+    methods = [EvaluationPhase.Method.QUALITATIVE, EvaluationPhase.Method.SELF_ASSESSMENT]
+
+
+class StandardIndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StandardIndicator
+
+    code = factory.Sequence(lambda n: f"STD-{n}")
+    name = factory.Sequence(lambda n: f"Indicateur standard n°{n}")
+    unit = "personnes"
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    """A quantitative count reported by sites every quarter, cumulative across periods."""
+
+    class Meta:
+        model = Indicator
+
+    project = factory.SubFactory(ScalingProjectFactory)
+    code = factory.Sequence(lambda n: f"IND-{n}")
+    name = factory.Sequence(lambda n: f"Personnes accompagnées n°{n}")
+    unit = "personnes"
+
+
+class PercentageIndicatorFactory(IndicatorFactory):
+    measure = Indicator.Measure.PERCENTAGE
+    unit = ""
+    name = factory.Sequence(lambda n: f"Part des sorties en emploi n°{n}")
+    period_aggregation = Indicator.PeriodAggregation.SUM
+
+
+class QualitativeIndicatorFactory(IndicatorFactory):
+    """A qualitative indicator with a scale of `levels` worded levels (three by default)."""
+
+    kind = Indicator.Kind.QUALITATIVE
+    measure = ""
+    unit = ""
+    period_aggregation = Indicator.PeriodAggregation.LATEST
+    site_aggregation = Indicator.SiteAggregation.AVERAGE
+    name = factory.Sequence(lambda n: f"Appropriation du dispositif n°{n}")
+
+    @factory.post_generation
+    def levels(indicator, create, extracted, **kwargs):
+        if create:
+            for value in range(1, (extracted or 3) + 1):
+                ScaleLevel.objects.create(indicator=indicator, value=value,
+                                          label=f"Niveau {value}")
+
+
+class DisaggregationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Disaggregation
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    dimension = Disaggregation.Dimension.SEX
+    label = "Sexe"
+
+
+class DisaggregationCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DisaggregationCategory
+
+    disaggregation = factory.SubFactory(DisaggregationFactory)
+    code = factory.Sequence(lambda n: f"cat-{n}")
+    label = factory.Sequence(lambda n: f"Catégorie {n}")
+
+
+class IndicatorTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IndicatorTarget
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    period_end = date(2025, 12, 31)
+    value = Decimal("100")
+
+
+class ReportingPeriodFactory(factory.django.DjangoModelFactory):
+    """The first quarter of 2025, due a month after it ends."""
+
+    class Meta:
+        model = ReportingPeriod
+
+    project = factory.SubFactory(ScalingProjectFactory)
+    frequency = Indicator.Frequency.QUARTERLY
+    starts_on = date(2025, 1, 1)
+    ends_on = date(2025, 3, 31)
+    due_on = date(2025, 4, 30)
+    label = "T1 2025"
+
+
+class SiteReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SiteReport
+
+    site = factory.SubFactory(AdopterSiteFactory)
+    period = factory.SubFactory(ReportingPeriodFactory,
+                                project=factory.SelfAttribute("..site.project"))
+
+
+class IndicatorValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IndicatorValue
+
+    report = factory.SubFactory(SiteReportFactory)
+    indicator = factory.SubFactory(IndicatorFactory,
+                                   project=factory.SelfAttribute("..report.site.project"))
+    value = Decimal("10")
+
+
+class FidelityScaleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FidelityScale
+
+    project = factory.SubFactory(ScalingProjectFactory)
+    title = "Échelle de fidélité au modèle"
+
+
+class FidelityDomainFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FidelityDomain
+
+    scale = factory.SubFactory(FidelityScaleFactory)
+    name = factory.Sequence(lambda n: f"Domaine {n}")
+
+
+class FidelityItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FidelityItem
+
+    domain = factory.SubFactory(FidelityDomainFactory)
+    label = factory.Sequence(lambda n: f"Item {n}")
+
+
+class FidelityAssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FidelityAssessment
+
+    site = factory.SubFactory(AdopterSiteFactory)
+    assessed_on = date(2025, 6, 30)
+
+
+class FidelityRatingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FidelityRating
+
+    assessment = factory.SubFactory(FidelityAssessmentFactory)
+    item = factory.SubFactory(FidelityItemFactory)
+    level = 3
+
+
+class QuestionnaireFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Questionnaire
+
+    project = factory.SubFactory(ScalingProjectFactory)
+    title = factory.Sequence(lambda n: f"Auto-évaluation n°{n}")
+
+
+class EvaluationQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EvaluationQuestion
+
+    questionnaire = factory.SubFactory(QuestionnaireFactory)
+    label = factory.Sequence(lambda n: f"Question {n}")
+
+
+class QuestionnaireAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuestionnaireAssignment
+
+    questionnaire = factory.SubFactory(QuestionnaireFactory)
+    site = factory.SubFactory(AdopterSiteFactory,
+                              project=factory.SelfAttribute("..questionnaire.project"))
