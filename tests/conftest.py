@@ -30,6 +30,25 @@ from .factories import (  # noqa: E402
 )
 
 
+def _database_order(item):
+    """0: rolled-back tests, 1: tests on a real transaction (they flush every table), 2: no database."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", [])
+    transactional = bool(marker and (marker.kwargs.get("transaction")
+                                     or marker.kwargs.get("reset_sequences")))
+    if transactional or "transactional_db" in fixtures or "live_server" in fixtures:
+        return 1
+    return 0 if marker or "db" in fixtures else 2
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    # pytest-django runs flushing tests last, but pytest then regroups the tests by session-scoped
+    # parameters (Playwright's browser) and can put a flush before rolled-back tests, which would
+    # lose the territories loaded by a data migration. Sorting again, last, keeps Django's order.
+    items.sort(key=_database_order)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache():
     # Rate limits live in the cache: one test's failed logins must not block the next.
