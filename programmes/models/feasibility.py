@@ -122,6 +122,8 @@ class StrategyModel(models.Model):
     model = models.CharField(_("scaling model"), max_length=20, choices=ScalingModel)
     subtype = models.CharField(_("sub-type"), max_length=20, choices=ScalingSubtype, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("scaling model used")
         verbose_name_plural = _("scaling models used")

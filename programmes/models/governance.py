@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from communities.models import Structure
@@ -71,13 +72,15 @@ class Stakeholder(models.Model):
 
 class GovernanceBodyQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """A body is visible to its members and to whoever may see its project."""
+        """A body is visible to its members and to whoever may see its project for another
+        reason than a seat: a member of the steering committee does not read the papers of
+        the technical committee."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
             return self
         return self.filter(
-            Q(project__in=ScalingProject.objects.visible_to(user))
+            Q(project__in=ScalingProject.objects.visible_to(user, through_committees=False))
             | Q(pk__in=BodyMember.objects.filter(user=user).values("body"))
         )
 
@@ -152,8 +155,8 @@ class BodyMember(models.Model):
 
 class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Committee members read their committee's meetings; staff, funders and the other
-        readers of the project read them all."""
+        """Committee members read their own committee's meetings; staff, funders and the
+        other readers of the project read them all."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
@@ -165,9 +168,9 @@ class Meeting(models.Model):
     """A meeting of a governance body, with its agenda, attendance, minutes and decisions."""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        HELD = "held", _("Held")
-        CANCELLED = "cancelled", _("Cancelled")
+        PLANNED = "planned", pgettext_lazy("event status", "Planned")
+        HELD = "held", pgettext_lazy("event status", "Held")
+        CANCELLED = "cancelled", pgettext_lazy("event status", "Cancelled")
 
     body = models.ForeignKey(GovernanceBody, models.CASCADE, related_name="meetings")
     title = models.CharField(_("title"), max_length=200)

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from communities.models import Membership
@@ -32,10 +33,11 @@ class ScalingProjectQuerySet(models.QuerySet):
             programme__in=Programme.staff.through.objects.filter(user=user).values("programme")
         )
 
-    def visible_to(self, user):
+    def visible_to(self, user, *, through_committees=True):
         """Staff of the programme, its lead structure and funders, the innovator, the funders
         of the project's pool, its committee members and its sponsors; adopters see their
-        sites, not the project's management."""
+        sites, not the project's management. Without `through_committees`, a seat on one of
+        the project's bodies does not count (it opens that body only)."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
@@ -52,15 +54,17 @@ class ScalingProjectQuerySet(models.QuerySet):
         on_committee = BodyMember.objects.filter(user=user).values("body__project")
         sponsoring = Sponsor.objects.filter(
             Q(user=user) | Q(structure__in=member_of)).values("project")
-        return self.active().filter(
+        readers = (
             Q(programme__in=staffed)
             | Q(programme__in=programme_funded)
             | Q(programme__lead_structure__in=member_of)
             | Q(innovation__owner__in=member_of)
             | Q(pk__in=pool_funded)
-            | Q(pk__in=on_committee)
             | Q(pk__in=sponsoring)
         )
+        if through_committees:
+            readers |= Q(pk__in=on_committee)
+        return self.active().filter(readers)
 
 
 class ScalingProject(models.Model):
@@ -145,10 +149,10 @@ class StageEvent(models.Model):
     """A gate decision (go, hold, stop) or the reopening of a stage, kept for good."""
 
     class Kind(models.TextChoices):
-        GO = "go", _("Go")
-        HOLD = "hold", _("Hold")
-        STOP = "stop", _("Stop")
-        REOPEN = "reopen", _("Reopened")
+        GO = "go", pgettext_lazy("stage decision", "Go")
+        HOLD = "hold", pgettext_lazy("stage decision", "Hold")
+        STOP = "stop", pgettext_lazy("stage decision", "Stop")
+        REOPEN = "reopen", pgettext_lazy("stage decision", "Reopened")
 
     project = models.ForeignKey(ScalingProject, models.CASCADE, related_name="stage_events")
     kind = models.CharField(_("decision"), max_length=10, choices=Kind)

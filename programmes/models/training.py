@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from innovations.models import Resource
@@ -66,9 +67,9 @@ class TrainingSessionQuerySet(models.QuerySet):
 
 class TrainingSession(models.Model):
     class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
-        HELD = "held", _("Held")
-        CANCELLED = "cancelled", _("Cancelled")
+        PLANNED = "planned", pgettext_lazy("event status", "Planned")
+        HELD = "held", pgettext_lazy("event status", "Held")
+        CANCELLED = "cancelled", pgettext_lazy("event status", "Cancelled")
 
     module = models.ForeignKey(TrainingModule, models.PROTECT, related_name="sessions",
                                verbose_name=_("module"))

@@ -5,7 +5,7 @@ from django.db.models import Exists, Q
 from communities.models import Membership, User
 from essaimage.roles import Role
 
-from .models import AdopterSite, BodyMember, FundingOption, Programme, Sponsor
+from ..models import AdopterSite, BodyMember, FundingOption, Programme, Sponsor
 
 
 def programme_roles_of(user):
