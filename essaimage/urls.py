@@ -14,6 +14,7 @@ urlpatterns = [
     path("sante/", views.health, name="health"),
     path("compte/", include("allauth.urls")),
     path("programmes/", include("programmes.urls")),
+    path("evaluations/", include("evaluations.urls")),
     path("", include("innovations.urls")),
     path("", include("communities.urls")),
     path("admin/", admin.site.urls),

@@ -19,3 +19,11 @@ def field(bound_field):
         attrs["aria-invalid"] = "true"
     widget = bound_field.as_widget(attrs=attrs)
     return render_to_string("_field.html", {"field": bound_field, "widget": widget})
+
+
+@register.simple_tag
+def extra_project_tabs(project):
+    """The tabs other apps add to a scaling project's pages (see essaimage.navigation)."""
+    from essaimage.navigation import extra_project_tabs as tabs_of
+
+    return tabs_of(project)
