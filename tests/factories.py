@@ -385,6 +385,9 @@ class PercentageIndicatorFactory(IndicatorFactory):
 class QualitativeIndicatorFactory(IndicatorFactory):
     """A qualitative indicator with a scale of `levels` worded levels (three by default)."""
 
+    class Meta:
+        skip_postgeneration_save = True
+
     kind = Indicator.Kind.QUALITATIVE
     measure = ""
     unit = ""

@@ -288,7 +288,7 @@ class IndicatorTarget(models.Model):
     category = models.ForeignKey(DisaggregationCategory, models.CASCADE, null=True, blank=True,
                                  related_name="targets", verbose_name=_("category"),
                                  help_text=_("Leave empty for a target of the total."))
-    period_end = models.DateField(_("by"), help_text=_(
+    period_end = models.DateField(_("target date"), help_text=_(
         "The target holds for the period that ends on this date."))
     value = models.DecimalField(_("target value"), null=True, blank=True, **VALUE_DIGITS)
     level = models.PositiveSmallIntegerField(_("target level"), null=True, blank=True)

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from communities.models import Structure
@@ -54,8 +55,9 @@ class EvaluationPhase(models.Model):
         IMPACT = 3, _("Impact and conditions for generalisation")
 
     class Method(models.TextChoices):
-        QUALITATIVE = "qualitative", _("Qualitative")
-        QUANTITATIVE = "quantitative", _("Quantitative")
+        # In context: French agrees the adjective with "méthode", not with "indicateur".
+        QUALITATIVE = "qualitative", pgettext_lazy("evaluation method", "Qualitative")
+        QUANTITATIVE = "quantitative", pgettext_lazy("evaluation method", "Quantitative")
         SELF_ASSESSMENT = "self_assessment", _("Self-assessment")
         PEER_ASSESSMENT = "peer_assessment", _("Peer assessment")
         EXTERNAL_EVALUATOR = "external_evaluator", _("External evaluator")

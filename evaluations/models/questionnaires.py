@@ -194,7 +194,8 @@ class Answer(models.Model):
         verbose_name_plural = _("answers")
         ordering = ["assignment", "question"]
         constraints = [
-            models.UniqueConstraint(fields=["assignment", "question"], name="questionnaire_answer_unique"),
+            models.UniqueConstraint(fields=["assignment", "question"],
+                                    name="questionnaire_answer_unique"),
         ]
 
     def __str__(self):

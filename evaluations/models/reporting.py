@@ -102,7 +102,8 @@ class SiteReport(models.Model):
     class Meta:
         verbose_name = _("site report")
         verbose_name_plural = _("site reports")
-        ordering = ["period", "site"]
+        # By ids: following the relations' own orderings would join half the schema.
+        ordering = ["period_id", "site_id"]
         constraints = [
             models.UniqueConstraint(fields=["site", "period"], name="site_report_unique"),
             models.CheckConstraint(
@@ -178,7 +179,7 @@ class IndicatorValue(models.Model):
     class Meta:
         verbose_name = _("indicator value")
         verbose_name_plural = _("indicator values")
-        ordering = ["report", "indicator", "category"]
+        ordering = ["report_id", "indicator_id", "category_id"]
         constraints = [
             models.UniqueConstraint(
                 "report", "indicator", null_as_zero("category"),
@@ -241,7 +242,7 @@ class Evidence(models.Model):
     class Meta:
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
-        ordering = ["report", "-uploaded_at"]
+        ordering = ["report_id", "-uploaded_at"]
 
     def __str__(self):
         return self.description or self.file.name

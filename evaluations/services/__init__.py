@@ -1,0 +1,1 @@
+"""Every change to evaluations: indicators and their targets, reporting periods and values."""
