@@ -1,0 +1,1 @@
+"""Reads about evaluations that pages, exports and dashboards share."""
