@@ -51,6 +51,15 @@ def test_the_pool_is_read_by_staff_and_funders(client, pipeline_cast, lead_optio
         assert (response.context["pilot_form"] is not None) == (who in ("alice", "admin"))
 
 
+@pytest.mark.parametrize("who", ["alice", "admin", "fanny", "camille", "paul", "ines"])
+def test_the_funding_tab_is_offered_only_to_who_may_open_it(client, pipeline_cast, ines, project,
+                                                             who):
+    client.force_login({**pipeline_cast, "ines": ines}[who])
+    page = client.get(reverse("programmes:project_detail", args=[project.pk])).content.decode()
+    pool_url = reverse("programmes:pool_detail", args=[project.pk])
+    assert (f'href="{pool_url}"' in page) == (READERS.get(who) == 200)
+
+
 def test_a_funder_of_an_option_reads_the_pool_without_funding_the_programme(
         client, isere_option, second_funder):
     person = MembershipFactory(structure=second_funder).user
@@ -303,5 +312,5 @@ def test_the_pool_page_does_not_grow_with_options(client, pipeline_cast, project
     # if need be, then read), options, shares, territories, sites, three sums, payments; for
     # staff, the sites that may pilot and the proof-of-concept decisions; for funders, whether
     # they fund the programme
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):
         assert _count(client, url) == small

@@ -62,8 +62,8 @@ def test_the_meeting_page_does_not_grow_with_its_content(client, pipeline_cast, 
     client.force_login(pipeline_cast[who])
     small_count = count_queries(client, small.get_absolute_url())
     # session, user, meeting with body, project and programme (visible_to), staff check,
-    # members, attendance, documents, decisions, actions
-    with django_assert_max_num_queries(9):
+    # members, attendance, documents, decisions, actions, the funding tab
+    with django_assert_max_num_queries(10):
         large_count = count_queries(client, large.get_absolute_url())
     assert large_count == small_count
 
@@ -85,7 +85,7 @@ def test_the_body_page_does_not_grow_with_its_meetings(client, alice, steering_c
     add_meetings(35)
     # session, user, body (visible_to), staff check, members, coming and past meetings,
     # decisions register
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         assert count_queries(client, url) == small_count
 
 
