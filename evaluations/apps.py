@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class EvaluationsConfig(AppConfig):
     name = "evaluations"
     verbose_name = _("Evaluations")
+
+    def ready(self):
+        # programmes draws the project's tabs but may not import evaluations: register ours.
+        from essaimage.navigation import register_project_tab
+
+        register_project_tab("evaluation", _("Evaluation"), "evaluations:plan")
