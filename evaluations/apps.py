@@ -8,6 +8,8 @@ class EvaluationsConfig(AppConfig):
 
     def ready(self):
         # programmes draws the project's tabs but may not import evaluations: register ours.
-        from essaimage.navigation import register_project_tab
+        from essaimage.navigation import register_programme_link, register_project_tab
 
         register_project_tab("evaluation", _("Evaluation"), "evaluations:plan")
+        register_programme_link("evaluation_phases", _("Evaluation phases"),
+                                "evaluations:programme_phases")

@@ -12,9 +12,10 @@ def seed_programmes(structures, people) -> dict[str, Programme]:
         Programme,
         {"name": "AIS#Emploi — feuille de route 2018"},
         {
+            # The 2018 roadmap set the course; its projects and their sites run until 2020.
             "lead_structure": structures["Ansa"],
             "start_date": date(2018, 1, 1),
-            "end_date": date(2018, 12, 31),
+            "end_date": date(2020, 12, 31),
             "description": (
                 "L'Accélérateur d'innovation sociale pour l'accès à l'emploi des demandeurs "
                 "d'emploi de longue durée : repérer des initiatives locales prometteuses, les "

@@ -27,3 +27,11 @@ def extra_project_tabs(project):
     from essaimage.navigation import extra_project_tabs as tabs_of
 
     return tabs_of(project)
+
+
+@register.simple_tag
+def extra_programme_links(programme):
+    """The links other apps add to a programme's page (see essaimage.navigation)."""
+    from essaimage.navigation import extra_programme_links as links_of
+
+    return links_of(programme)

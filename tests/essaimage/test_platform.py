@@ -75,14 +75,38 @@ def test_seed_demo_is_idempotent():
     assert Programme.objects.filter(name__startswith="AIS#Emploi").exists()
 
 
+@pytest.mark.django_db
+def test_the_demo_has_two_years_of_quarterly_values_with_gaps_and_a_review_under_way():
+    from evaluations.models import EvaluationPhase, FidelityAssessment, SiteReport
+
+    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    reports = SiteReport.objects.filter(site__project__title__contains="TAPAJ")
+    # Nièvre reports all eight quarters of 2019-2020, Isère five (it started later, missed one).
+    assert reports.count() == 13
+    assert sorted(set(reports.values_list("status", flat=True))) == [
+        "returned", "submitted", "validated"]
+    assert EvaluationPhase.objects.filter(plan__project__title__contains="VITA", number=3,
+                                          status="in_progress").exists()
+    assert FidelityAssessment.objects.filter(site__project__title__contains="TAPAJ",
+                                             status="completed").count() == 4
+
+
 def _counts():
     from innovations.models import Application, Call, Innovation, Resource, ReviewAssignment
 
+    from evaluations.models import (
+        EvaluationPhase,
+        FidelityAssessment,
+        Indicator,
+        IndicatorValue,
+        SiteReport,
+    )
     from programmes.models import AdopterSite, FundingOption, Meeting, Registration, ScalingProject
 
     models = [User, Structure, Membership, Invitation, Programme, Innovation, Call, Application,
               ReviewAssignment, Resource, ScalingProject, AdopterSite, Meeting, Registration,
-              FundingOption]
+              FundingOption, EvaluationPhase, Indicator, SiteReport, IndicatorValue,
+              FidelityAssessment]
     counts = {model.__name__: model.objects.count() for model in models}
     counts.update({f"history-{m.__name__}": m.history.count() for m in models})
     return counts

@@ -281,3 +281,17 @@ def test_the_programme_phases_query_count_does_not_grow(client, alice, programme
     # the current phases, staff check
     with django_assert_max_num_queries(10):
         client.get(reverse("evaluations:programme_phases", args=[programme.pk]))
+
+
+def test_the_programme_page_links_to_its_evaluation_phases(client, alice, programme):
+    client.force_login(alice)
+    response = client.get(reverse("programmes:programme_detail", args=[programme.pk]))
+    url = reverse("evaluations:programme_phases", args=[programme.pk])
+    assert f'href="{url}"' in response.content.decode()
+
+
+def test_a_project_page_offers_the_evaluation_tab(client, alice, project):
+    client.force_login(alice)
+    response = client.get(reverse("programmes:project_detail", args=[project.pk]))
+    url = reverse("evaluations:plan", args=[project.pk])
+    assert f'href="{url}"' in response.content.decode()

@@ -3,6 +3,7 @@ from django.db import transaction
 
 from communities.demo import PEOPLE, seed_people, seed_structures
 from essaimage.demo import DEMO_DOMAIN, DEMO_PASSWORD
+from evaluations.demo import seed_evaluations
 from innovations.demo import seed_bank, seed_calls, seed_innovations
 from programmes.demo import seed_programmes
 from programmes.demo_pipeline import seed_pipeline
@@ -19,7 +20,8 @@ class Command(BaseCommand):
         innovations = seed_innovations(structures, people)
         seed_calls(structures, people, innovations)
         seed_bank(structures, people, innovations)
-        seed_pipeline(structures, people, programmes, innovations)
+        projects = seed_pipeline(structures, people, programmes, innovations)
+        seed_evaluations(people, projects)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Demo logins (password: "
                                              f"{DEMO_PASSWORD}):"))
         for prefix, first_name, last_name, _job, structure, _role, demonstrates in PEOPLE:
