@@ -1,11 +1,14 @@
 """Demo data for the evaluations: AIS#Emploi's projects in their evaluation phases (seed 002:
 "Phase 3 : VITA ; Phases 2 et 3 : PG ; Phase 1 : TAPAJ / SOLENI"), a small library of standard
 indicators, TAPAJ's indicator framework with two years of quarterly values from its two sites
-(some missing, one value returned, the last quarter waiting for validation), and a fidelity
-scale with assessments. Goes through the services, as users would; safe to run again.
+(some missing, one value returned, the last quarter waiting for validation), a fidelity
+scale with assessments and an open self-assessment questionnaire. Goes through the services,
+as users would; safe to run again.
 """
 
-from datetime import date
+from datetime import date, timedelta
+
+from django.utils import timezone
 
 from essaimage.demo import upsert
 from innovations.models import EconomicLine
@@ -13,6 +16,8 @@ from programmes.models import AdopterSite, ScalingProject
 
 from .demo_fidelity import build_demo_fidelity
 from .models import (
+    Question,
+    Questionnaire,
     EvaluationPhase,
     EvaluationPlan,
     Indicator,
@@ -23,6 +28,7 @@ from .models import (
     StandardScaleLevel,
 )
 from .services import indicators as indicator_services
+from .services import questionnaires as questionnaire_services
 from .services import reporting
 
 Phase = EvaluationPhase.Number
@@ -119,6 +125,7 @@ def seed_evaluations(people, projects) -> None:
     for site in sites:
         _reports(site, periods, indicators, people)
     build_demo_fidelity(tapaj, sites)
+    _self_assessment(tapaj, sites, people)
 
 
 def _library() -> None:
@@ -208,3 +215,43 @@ def _reports(site: AdopterSite, periods: list[ReportingPeriod], indicators, peop
                                                indicator=indicators["STD-HEURES"])
             reporting.return_value(value, alice, "Le total ne correspond pas aux bulletins de "
                                                  "paie transmis : pouvez-vous vérifier ?")
+
+
+SELF_ASSESSMENT = "Auto-évaluation de l'appropriation du modèle TAPAJ"
+QUESTIONS = [
+    {"label": "L'équipe maîtrise-t-elle l'accueil sans condition préalable ?",
+     "kind": Question.Kind.SCALE, "scale_min": 1, "scale_max": 5,
+     "scale_min_label": "Pas du tout", "scale_max_label": "Tout à fait"},
+    {"label": "Les partenaires locaux (mission locale, CSAPA) sont-ils mobilisés ?",
+     "kind": Question.Kind.SCALE, "scale_min": 1, "scale_max": 5,
+     "scale_min_label": "Pas du tout", "scale_max_label": "Tout à fait"},
+    {"label": "Sur quoi souhaitez-vous être accompagnés ?",
+     "kind": Question.Kind.MULTIPLE_CHOICE,
+     "choices": ["Relations avec les employeurs", "Accompagnement des jeunes",
+                 "Financement du site", "Évaluation"]},
+    {"label": "Ce qui a le mieux fonctionné ce semestre", "kind": Question.Kind.TEXT,
+     "required": False},
+]
+
+
+def _self_assessment(project: ScalingProject, sites, people) -> None:
+    """A self-assessment open now, sent to both sites: Nièvre has answered, Isère has not."""
+    if Questionnaire.objects.filter(project=project, title=SELF_ASSESSMENT).exists():
+        return
+    alice, today = people["alice"], timezone.localdate()
+    questionnaire = questionnaire_services.create_questionnaire(
+        project, by=alice, kind=Questionnaire.Kind.SELF_ASSESSMENT, title=SELF_ASSESSMENT,
+        introduction="Un point d'étape avant le prochain comité de pilotage.",
+        opens_on=today - timedelta(days=7), closes_on=today + timedelta(days=21))
+    questions = [questionnaire_services.add_question(questionnaire, by=alice, **fields)
+                 for fields in QUESTIONS]
+    questionnaire_services.open_questionnaire(questionnaire, by=alice)
+    assignments = questionnaire_services.send_questionnaire(
+        questionnaire, by=alice, sites=sites, due_on=today + timedelta(days=14))
+    for assignment in assignments:
+        if assignment.site and assignment.site.territory.code == "58":
+            questionnaire_services.save_answers(assignment, by=people["bob"], submit=True,
+                                                answers={
+                questions[0]: 4, questions[1]: 3,
+                questions[2]: ["Relations avec les employeurs", "Évaluation"],
+                questions[3]: "Les chantiers avec le bailleur social de Nevers."})

@@ -77,7 +77,12 @@ def test_seed_demo_is_idempotent():
 
 @pytest.mark.django_db
 def test_the_demo_has_two_years_of_quarterly_values_with_gaps_and_a_review_under_way():
-    from evaluations.models import EvaluationPhase, FidelityAssessment, SiteReport
+    from evaluations.models import (
+        EvaluationPhase,
+        FidelityAssessment,
+        QuestionnaireAssignment,
+        SiteReport,
+    )
 
     call_command("seed_demo", stdout=open(os.devnull, "w"))
     reports = SiteReport.objects.filter(site__project__title__contains="TAPAJ")
@@ -89,6 +94,9 @@ def test_the_demo_has_two_years_of_quarterly_values_with_gaps_and_a_review_under
                                           status="in_progress").exists()
     assert FidelityAssessment.objects.filter(site__project__title__contains="TAPAJ",
                                              status="completed").count() == 4
+    answered = QuestionnaireAssignment.objects.filter(
+        questionnaire__project__title__contains="TAPAJ").values_list("status", flat=True)
+    assert sorted(answered) == ["pending", "submitted"]
 
 
 def _counts():
