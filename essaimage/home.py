@@ -1,8 +1,11 @@
 """The home page: what a person must do next, given the roles they hold.
 
-This module composes every app's selectors; apps never import it.
+This module composes every app's selectors; apps import it only to register, in their
+AppConfig.ready(), the next steps of an app this module may not import (see
+`next_step_provider`).
 """
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from allauth.mfa.models import Authenticator
@@ -28,6 +31,20 @@ class NextStep:
     title: str
     url: str
     detail: str = ""
+
+
+# Apps above programmes (evaluations) would invert the dependencies if imported here: they
+# register a provider instead, as apps register their roles (essaimage.roles). A provider
+# takes the person and their roles and returns (title, url, detail) triples.
+NextStepProvider = Callable[[object, set], Iterable[tuple[str, str, str]]]
+_step_providers: list[NextStepProvider] = []
+
+
+def next_step_provider(func: NextStepProvider) -> NextStepProvider:
+    """Register `func(user, roles)` as a source of next steps; use it as a decorator."""
+    if func not in _step_providers:
+        _step_providers.append(func)
+    return func
 
 
 def build_home(user) -> dict:
@@ -79,6 +96,8 @@ def _next_steps(user, roles, memberships, invitations, managed, sites) -> list[N
             ))
     steps += _innovation_steps(user, roles)
     steps += _programme_steps(user, roles, sites)
+    for provider in _step_providers:
+        steps += [NextStep(*step) for step in provider(user, roles)]
     if roles & ROLES_THAT_SHOULD_USE_MFA and not _uses_mfa(user):
         steps.append(NextStep(
             _("Turn on two-factor authentication"), reverse("mfa_index"),

@@ -13,3 +13,10 @@ class EvaluationsConfig(AppConfig):
         register_project_tab("evaluation", _("Evaluation"), "evaluations:plan")
         register_programme_link("evaluation_phases", _("Evaluation phases"),
                                 "evaluations:programme_phases")
+
+        # The home page may not import evaluations either: adopters' periods to report.
+        from essaimage.home import next_step_provider
+
+        from .queries.home import reporting_steps
+
+        next_step_provider(reporting_steps)

@@ -5,12 +5,14 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from innovations.models import EconomicLine
 from programmes.models import AdopterSite, ScalingProject
 
 from ..models import (
+    Disaggregation,
     DisaggregationCategory,
     Indicator,
     IndicatorTarget,
@@ -232,3 +234,81 @@ def set_target(indicator: Indicator, *, user, period_end: date, value=None, leve
     target._history_user = user
     target.save()
     return target
+
+
+# --- Disaggregations ---------------------------------------------------------------------------
+
+
+def _category_code(label: str, taken: set[str]) -> str:
+    base = (slugify(label) or "categorie")[:26]
+    code, number = base, 2
+    while code in taken:
+        code, number = f"{base}-{number}", number + 1
+    taken.add(code)
+    return code
+
+
+@transaction.atomic
+def save_disaggregation(indicator: Indicator, *, user, dimension: str, label: str,
+                        categories: list[str],
+                        disaggregation: Disaggregation | None = None) -> Disaggregation:
+    """Add a breakdown of the indicator, or change one, with its categories in the order
+    given; a category already used by reported values or targets cannot be dropped."""
+    _require_staff(user, indicator.project)
+    errors = {}
+    label = (label or "").strip()
+    names = [name.strip() for name in categories if name and name.strip()]
+    if dimension not in Disaggregation.Dimension.values:
+        errors["dimension"] = _("Choose what the values are broken down by.")
+    elif (dimension != Disaggregation.Dimension.OTHER
+          and indicator.disaggregations.filter(dimension=dimension)
+          .exclude(pk=disaggregation.pk if disaggregation else None).exists()):
+        errors["dimension"] = _("This indicator is already broken down this way.")
+    if not label:
+        errors["label"] = _("Give the breakdown a name, such as “Sex” or “Age band”.")
+    if len(names) < 2:
+        errors["categories"] = _("A breakdown needs at least two categories, one per line.")
+    elif len({name.casefold() for name in names}) != len(names):
+        errors["categories"] = _("Each category appears once.")
+    if disaggregation is not None and disaggregation.indicator_id != indicator.pk:
+        raise ValidationError(_("This breakdown belongs to another indicator."))
+    existing = list(disaggregation.categories.all()) if disaggregation else []
+    kept = {name.casefold() for name in names}
+    dropped = [category for category in existing if category.label.casefold() not in kept]
+    in_use = [category.label for category in dropped
+              if category.values.exists() or category.targets.exists()]
+    if in_use and "categories" not in errors:
+        errors["categories"] = _("%(categories)s already hold values or targets: keep them.") % {
+            "categories": ", ".join(in_use)}
+    if errors:
+        raise ValidationError(errors)
+
+    disaggregation = disaggregation or Disaggregation(indicator=indicator)
+    disaggregation.dimension, disaggregation.label = dimension, label
+    disaggregation.save()
+    DisaggregationCategory.objects.filter(pk__in=[c.pk for c in dropped]).delete()
+    by_name = {category.label.casefold(): category for category in existing}
+    taken = {category.code for category in existing if category not in dropped}
+    for position, name in enumerate(names):
+        category = by_name.get(name.casefold())
+        if category is None:
+            DisaggregationCategory.objects.create(
+                disaggregation=disaggregation, label=name, position=position,
+                code=_category_code(name, taken))
+        elif (category.position, category.label) != (position, name):
+            category.position, category.label = position, name
+            category.save(update_fields=["position", "label"])
+    return disaggregation
+
+
+@transaction.atomic
+def delete_disaggregation(disaggregation: Disaggregation, *, user) -> None:
+    """Remove a breakdown that nothing was reported or targeted in yet."""
+    _require_staff(user, disaggregation.indicator.project)
+    categories = disaggregation.categories.all()
+    if (DisaggregationCategory.objects.filter(pk__in=categories, values__isnull=False).exists()
+            or DisaggregationCategory.objects.filter(pk__in=categories,
+                                                     targets__isnull=False).exists()):
+        raise ValidationError(_("Values or targets were entered for this breakdown: it "
+                                "cannot be removed."), code="in_use")
+    disaggregation.delete()

@@ -12,10 +12,12 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from innovations.uploads import validate_upload
 from programmes.models import AdopterSite, ScalingProject
 
 from ..models import (
     DisaggregationCategory,
+    Evidence,
     Indicator,
     IndicatorValue,
     ReportingPeriod,
@@ -456,3 +458,37 @@ def reopen_report(report: SiteReport, user, reason: str) -> SiteReport:
     report.save(update_fields=["status", "validated_at", "validated_by", "locked_at",
                                "updated_at"])
     return report
+
+
+# --- Evidence --------------------------------------------------------------------------------
+
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+
+
+@transaction.atomic
+def add_evidence(report: SiteReport, *, user, file, description: str = "") -> Evidence:
+    """Attach a file that backs the report's values, while the report may still change."""
+    if not can_enter_values(user, report.site):
+        raise PermissionDenied(_("You do not report for this site."))
+    report = _locked(report, "period")
+    _check_report_is_open(report, user)
+    try:
+        validate_upload(file, max_bytes=EVIDENCE_MAX_BYTES)
+    except ValidationError as error:
+        raise ValidationError({"file": error}) from None
+    evidence = Evidence(report=report, file=file, uploaded_by=user,
+                        description=(description or "").strip()[:300])
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def delete_evidence(evidence: Evidence, *, user) -> None:
+    """Remove a file from an open report, and from the storage once the row is gone."""
+    report = _locked(evidence.report, "period")
+    if not can_enter_values(user, report.site):
+        raise PermissionDenied(_("You do not report for this site."))
+    _check_report_is_open(report, user)
+    storage, name = evidence.file.storage, evidence.file.name
+    evidence.delete()
+    transaction.on_commit(lambda: storage.delete(name))
