@@ -14,9 +14,11 @@ class EvaluationsConfig(AppConfig):
         register_programme_link("evaluation_phases", _("Evaluation phases"),
                                 "evaluations:programme_phases")
 
-        # The home page may not import evaluations either: adopters' periods to report.
+        # The home page may not import evaluations either: periods to report, questionnaires
+        # to answer.
         from essaimage.home import next_step_provider
 
-        from .queries.home import reporting_steps
+        from .queries.home import questionnaire_steps, reporting_steps
 
         next_step_provider(reporting_steps)
+        next_step_provider(questionnaire_steps)

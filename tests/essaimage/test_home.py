@@ -75,8 +75,8 @@ def test_home_query_count_does_not_grow_with_memberships(client, bob, django_ass
         MembershipFactory(user=bob)
     client.force_login(bob)
     # session, user, roles (programmes, innovations), memberships, invitations, programmes,
-    # draft applications, draft records, MFA
-    with django_assert_max_num_queries(10):
+    # draft applications, draft records, MFA, questionnaires to answer
+    with django_assert_max_num_queries(11):
         client.get(reverse("home"))
 
 
@@ -153,6 +153,35 @@ def test_home_query_count_stays_flat_for_an_adopter(client, pipeline_cast, bob_s
     client.force_login(pipeline_cast["bob"])
     # session, user, roles (2), memberships, invitations, programmes, draft applications,
     # draft records, sites, toolkit (2), sessions, open actions; evaluations: sites and
-    # periods to report (their reports when there are periods)
-    with django_assert_max_num_queries(17):
+    # periods to report (their reports when there are periods), questionnaires to answer
+    with django_assert_max_num_queries(18):
         client.get(reverse("home"))
+
+
+def test_adopters_are_asked_to_answer_the_questionnaires_sent_to_their_sites(
+        client, pipeline_cast, bob_site, carol_site):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from evaluations.models import Questionnaire
+
+    from ..factories import QuestionnaireAssignmentFactory, QuestionnaireFactory
+
+    today = timezone.localdate()
+    questionnaire = QuestionnaireFactory(project=bob_site.project, title="Auto-évaluation 2026",
+                                         status=Questionnaire.Status.OPEN,
+                                         closes_on=today + timedelta(days=10))
+    mine = QuestionnaireAssignmentFactory(questionnaire=questionnaire, site=bob_site,
+                                          due_on=today + timedelta(days=7))
+    QuestionnaireAssignmentFactory(questionnaire=questionnaire, site=carol_site)
+    closed = QuestionnaireFactory(project=bob_site.project, title="Questionnaire clos",
+                                  status=Questionnaire.Status.CLOSED)
+    QuestionnaireAssignmentFactory(questionnaire=closed, site=bob_site)
+
+    steps = home(client, pipeline_cast["bob"]).context["next_steps"]
+    answers = [step for step in steps if "Auto-évaluation 2026" in step.title]
+    assert [step.url for step in answers] == [reverse("evaluations:answer", args=[mine.pk])]
+    assert not [step for step in steps if "Questionnaire clos" in step.title]
+    oscar_steps = home(client, pipeline_cast["oscar"]).context["next_steps"]
+    assert not [step for step in oscar_steps if "Auto-évaluation" in step.title]
