@@ -36,3 +36,15 @@ def participant_projects_q(user, field: str = "project") -> Q:
         structure__in=Membership.objects.filter(user=user).values("structure"))
     return (Q(**{f"{field}__in": readable_projects(user)})
             | Q(**{f"{field}__in": own_sites.values("project")}))
+
+
+class SiteScopedQuerySet(models.QuerySet):
+    """Rows that belong to an adopter site (a report, a fidelity assessment): whoever sees the
+    site sees them — its own people, the project's readers, its sponsors."""
+
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(site__in=AdopterSite.objects.visible_to(user))

@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from programmes.models import AdopterSite, ScalingProject, StrategyComponent
 
-from .base import USER
+from .base import USER, SiteScopedQuerySet
 
 
 class FidelityScale(models.Model):
@@ -105,14 +105,8 @@ class FidelityLevelDescription(models.Model):
         return f"{self.level}. {self.description[:60]}"
 
 
-class FidelityAssessmentQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Whoever sees the site: its own people, the project's readers, its sponsors."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        return self.filter(site__in=AdopterSite.objects.visible_to(user))
+class FidelityAssessmentQuerySet(SiteScopedQuerySet):
+    pass
 
 
 class FidelityAssessment(models.Model):

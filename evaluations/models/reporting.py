@@ -9,7 +9,13 @@ from simple_history.models import HistoricalRecords
 
 from programmes.models import AdopterSite, ScalingProject
 
-from .base import USER, VALUE_DIGITS, null_as_zero, participant_projects_q
+from .base import (
+    USER,
+    VALUE_DIGITS,
+    SiteScopedQuerySet,
+    null_as_zero,
+    participant_projects_q,
+)
 from .indicators import DisaggregationCategory, Indicator
 
 
@@ -59,14 +65,8 @@ class ReportingPeriod(models.Model):
         return self.label
 
 
-class SiteReportQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Whoever sees the site: its own people, the project's readers, its sponsors."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        return self.filter(site__in=AdopterSite.objects.visible_to(user))
+class SiteReportQuerySet(SiteScopedQuerySet):
+    pass
 
 
 class SiteReport(models.Model):
