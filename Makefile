@@ -38,9 +38,10 @@ test-sqlite: install messages
 bench: install messages
 	bash scripts/bench.sh $(ARGS)
 
-# Extract new strings after changing code or templates, then translate them in locale/*/django.po.
+# Extract new strings after changing code or templates, then translate them in
+# locale/fr/LC_MESSAGES/django.po (English is the language of the msgids: it needs no catalogue).
 makemessages: install
-	$(BIN)/python manage.py makemessages --locale=fr --locale=en --ignore=.venv \
+	$(BIN)/python manage.py makemessages --locale=fr --ignore=.venv \
 		--ignore=staticfiles --ignore=tests --no-obsolete --add-location=file
 
 check: install
