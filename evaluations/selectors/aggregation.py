@@ -397,3 +397,120 @@ def costs_avoided(project: ScalingProject, scope: Scope = Scope()) -> CostsAvoid
                      is_missing=bool(indicators) and not per_site[site.pk])
             for site in sites]
     return CostsAvoided(sites=rows, total=sum((row.amount for row in rows), Decimal(0)))
+
+
+# --- Period by period and missing sites, for the dashboards ----------------------------------
+
+
+@dataclass(frozen=True)
+class PeriodFigure:
+    """An indicator's figure across sites for one period: `value` is the period's own figure,
+    `cumulative` the running figure since the start of the range when the indicator adds up
+    across periods (a sum, or a percentage pooled over periods), None otherwise."""
+
+    period: ReportingPeriod
+    value: Decimal | None
+    cumulative: Decimal | None = None
+    reporting_sites: int = 0
+    target: Decimal | None = None
+    progress: Decimal | None = None
+    band: str = Band.NONE
+
+    @property
+    def shown(self) -> Decimal | None:
+        """The figure to read against the target in force at the period's end."""
+        return self.cumulative if self.cumulative is not None else self.value
+
+
+def _period_value(indicator: Indicator, row: dict) -> Decimal | None:
+    if indicator.is_percentage:
+        return _ratio(row.get("numerators"), row.get("denominators"))
+    if indicator.site_aggregation == Indicator.SiteAggregation.AVERAGE:
+        return _rounded(row.get("mean"))
+    return _rounded(row.get("total"))
+
+
+def _is_cumulative(indicator: Indicator) -> bool:
+    if indicator.period_aggregation != Rule.SUM:
+        return False
+    return indicator.is_percentage or (
+        indicator.site_aggregation == Indicator.SiteAggregation.SUM)
+
+
+def period_series(indicators, scope: Scope = Scope()) -> dict[int, list[PeriodFigure]]:
+    """Each indicator's figure across its project's sites, period by period within the range,
+    with the project target in force at each period's end; three queries. A period nobody
+    reported is there with no value (missing, not zero). For a cumulative indicator the
+    running total (or the pooled percentage) is what reads against targets, which are
+    cumulative too."""
+    indicators = list(indicators)
+    by_id = {indicator.pk: indicator for indicator in indicators}
+    periods = ReportingPeriod.objects.order_by("starts_on", "pk").filter(
+        project__in={indicator.project_id for indicator in indicators})
+    if scope.date_from:
+        periods = periods.filter(starts_on__gte=scope.date_from)
+    if scope.date_to:
+        periods = periods.filter(ends_on__lte=scope.date_to)
+    periods = list(periods)
+    rows = {(row["indicator"], row["report__period"]): row for row in (
+        counted_values(list(by_id), scope).values("indicator", "report__period").annotate(
+            total=Sum("amount"), mean=Avg("amount"), numerators=Sum("numerator"),
+            denominators=Sum("denominator"), sites=Count("report__site")))}
+    targets = IndicatorTarget.objects.order_by("period_end").filter(
+        indicator__in=list(by_id), site__isnull=True)
+    targets = (targets.filter(category=scope.category_id) if scope.category_id
+               else targets.filter(category__isnull=True))
+    dated: dict[int, list[tuple[date, dict]]] = {}
+    for target in targets.values("indicator", "period_end", "value", "level"):
+        dated.setdefault(target["indicator"], []).append((target["period_end"], target))
+
+    series = {}
+    for indicator in indicators:
+        figures, running = [], {"total": None, "numerators": None, "denominators": None}
+        for period in periods:
+            if period.project_id != indicator.project_id or (
+                    period.frequency != indicator.frequency):
+                continue
+            row = rows.get((indicator.pk, period.pk), {})
+            for key in running:
+                if row.get(key) is not None:
+                    running[key] = (running[key] or 0) + row[key]
+            cumulative = None
+            if _is_cumulative(indicator) and any(v is not None for v in running.values()):
+                cumulative = _period_value(indicator, running)
+            in_force = None
+            for end, target in dated.get(indicator.pk, []):
+                if end <= period.ends_on:
+                    in_force = target
+            kwargs = {"period": period, "value": _period_value(indicator, row),
+                      "cumulative": cumulative, "reporting_sites": row.get("sites", 0)}
+            shown = cumulative if cumulative is not None else kwargs["value"]
+            figures.append(PeriodFigure(**_with_target({**kwargs, "value": shown}, indicator,
+                                                       in_force) | {"value": kwargs["value"]}))
+        series[indicator.pk] = figures
+    return series
+
+
+def missing_sites_by_indicator(indicators, scope: Scope = Scope(), *,
+                               limit: int = 10) -> dict[int, list[AdopterSite]]:
+    """For each indicator, the first `limit` sites (by name) expected to report it that have
+    no value that counts, in one query; IndicatorTotal.missing_sites says how many in all."""
+    ids = [indicator.pk for indicator in indicators]
+    if not ids:
+        return {}
+    reported = counted_values(ids, scope).filter(indicator=OuterRef("missing_indicator"),
+                                                 report__site=OuterRef("pk"))
+    sites = (AdopterSite.objects.filter(status__in=ACTIVE_SITE_STATUSES,
+                                        project__indicators__in=ids)
+             .annotate(missing_indicator=F("project__indicators"))
+             .filter(~models.Exists(reported))
+             .annotate(rank=Window(RowNumber(), partition_by=F("missing_indicator"),
+                                   order_by=[F("structure__name").asc(), F("name").asc(),
+                                             F("pk").asc()]))
+             .filter(rank__lte=limit)
+             .select_related("structure", "territory")
+             .order_by("missing_indicator", "rank"))
+    missing = {pk: [] for pk in ids}
+    for site in sites:
+        missing[site.missing_indicator].append(site)
+    return missing
