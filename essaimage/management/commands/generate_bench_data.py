@@ -4,10 +4,12 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models import Count
 from django.test.utils import override_settings
 
 from communities.models import Structure, User
 from essaimage.benchdata.directory import BENCH_DOMAIN, BENCH_EMAIL, BenchData, create_directory
+from essaimage.benchdata.evaluations import create_evaluations, delete_evaluations
 from essaimage.benchdata.innovations import create_bank, create_reviewed_call
 from essaimage.benchdata.programmes import create_programme
 from innovations.models import Application, Call, Innovation, Resource
@@ -32,6 +34,10 @@ class Command(BaseCommand):
         parser.add_argument("--reviews-per-application", type=int, default=5)
         parser.add_argument("--projects", type=int, default=500)
         parser.add_argument("--sites", type=int, default=1000)
+        parser.add_argument("--evaluation-projects", type=int, default=85,
+                            help="Projects reporting indicators besides the big one.")
+        parser.add_argument("--evaluation-sites", type=int, default=40,
+                            help="Sites of each of those projects.")
         parser.add_argument("--seed", type=int, default=42)
         parser.add_argument(
             "--reset", action="store_true", help="Delete the previous bench data first."
@@ -53,7 +59,13 @@ class Command(BaseCommand):
             bank = create_bank(data, directory, options["innovations"], options["resources"])
             create_reviewed_call(data, directory, options["applications"],
                                  options["reviews_per_application"])
-            create_programme(data, directory, bank, options["projects"], options["sites"])
+            programme = create_programme(data, directory, bank, options["projects"],
+                                         options["sites"])
+            big_project = (ScalingProject.objects.filter(programme=programme)
+                           .annotate(site_count=Count("sites")).order_by("-site_count").first())
+            evaluation = create_evaluations(
+                data, programme, big_project, options["evaluation_projects"],
+                options["evaluation_sites"], directory["structures"])
         self.analyze()
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(
@@ -63,6 +75,8 @@ class Command(BaseCommand):
             f"a call with {options['applications']} applications and "
             f"{options['applications'] * options['reviews_per_application']} reviews, "
             f"a programme of {options['projects']} projects, one with {options['sites']} sites "
+            f"and {1 + options['evaluation_projects']} of them reporting indicators "
+            f"({evaluation['reports']} reports, {evaluation['values']} values) "
             f"(seed {options['seed']}). Bench login: {BENCH_EMAIL}."
         ))
 
@@ -71,6 +85,9 @@ class Command(BaseCommand):
             raise CommandError("--structures, --users and --innovations must be at least 1.")
         if options["sites"] > options["structures"]:
             raise CommandError("Each site needs its own structure: raise --structures.")
+        if options["evaluation_sites"] > options["structures"]:
+            raise CommandError("Each site of a project needs its own structure: raise "
+                               "--structures.")
         if options["applications"] >= options["structures"]:
             raise CommandError("Each application needs its own structure: raise --structures.")
         if options["reviews_per_application"] > 200 or options["users"] < 200:
@@ -83,6 +100,7 @@ class Command(BaseCommand):
         # Deleting bench rows is not an event worth an audit trail.
         with override_settings(SIMPLE_HISTORY_ENABLED=False):
             programmes = Programme.objects.filter(staff=bench_user)
+            delete_evaluations(programmes)
             Registration.objects.filter(session__module__project__programme__in=programmes).delete()
             TrainingSession.objects.filter(module__project__programme__in=programmes).delete()
             AdopterSite.objects.filter(project__programme__in=programmes).delete()

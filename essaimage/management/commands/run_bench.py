@@ -42,6 +42,7 @@ class BenchFacts:
     theme_slug: str
     programme_id: int
     big_project_id: int
+    big_site_id: int
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,9 @@ class Job:
     run: Callable[[BenchFacts], object]
 
 
+# The twelve quarters of the bench evaluation, and the start of its last four.
+EVALUATION_RANGE = ("2022-01-01", "2024-12-31", "2024-01-01")
+
 FLOOR = Page("floor (bare view, SELECT 1)", "/sante/")
 
 # What `make bench` measures, in this order, after the floor. One line per page or job.
@@ -83,6 +87,20 @@ MEASUREMENTS = [
     Page("roadmap (500 projects)", lambda f: f"/programmes/{f.programme_id}/feuille-de-route/"),
     Page("site list (1,000 sites)", lambda f: f"/programmes/projets/{f.big_project_id}/sites/"),
     Page("project overview (1,000 sites)", lambda f: f"/programmes/projets/{f.big_project_id}/"),
+    Page("project dashboard (1,000 sites × 20 indicators × 12 quarters)",
+         lambda f: f"/evaluations/projets/{f.big_project_id}/tableau-de-bord/"
+                   f"?date_from={EVALUATION_RANGE[0]}&date_to={EVALUATION_RANGE[1]}"),
+    Page("project dashboard, last four quarters",
+         lambda f: f"/evaluations/projets/{f.big_project_id}/tableau-de-bord/"
+                   f"?date_from={EVALUATION_RANGE[2]}&date_to={EVALUATION_RANGE[1]}"),
+    Page("programme dashboard (1,000,000 values)",
+         lambda f: f"/evaluations/programmes/{f.programme_id}/tableau-de-bord/"
+                   f"?date_from={EVALUATION_RANGE[0]}&date_to={EVALUATION_RANGE[1]}"),
+    Page("site dashboard (20 indicators × 12 quarters)",
+         lambda f: f"/evaluations/sites/{f.big_site_id}/tableau-de-bord/"
+                   f"?date_from={EVALUATION_RANGE[0]}&date_to={EVALUATION_RANGE[1]}"),
+    Page("export of one site's values (CSV)",
+         lambda f: f"/evaluations/projets/{f.big_project_id}/valeurs.csv?site={f.big_site_id}"),
 ]
 
 
@@ -103,8 +121,9 @@ def load_facts() -> BenchFacts:
     programme = Programme.objects.filter(staff=user).order_by("pk").first()
     big_project = (ScalingProject.objects.filter(programme=programme)
                    .annotate(site_count=Count("sites")).order_by("-site_count").first())
+    big_site = big_project.sites.order_by("pk").first()
     return BenchFacts(user, busiest["department__code"], membership.structure_id, COMMON_WORD,
-                      call.pk, theme.slug, programme.pk, big_project.pk)
+                      call.pk, theme.slug, programme.pk, big_project.pk, big_site.pk)
 
 
 def session_cookie(user: User) -> str:
