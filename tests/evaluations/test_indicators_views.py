@@ -2,6 +2,7 @@
 editing indicators with their scale, the library, breakdowns and targets; and the services
 the pages added (breakdowns)."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -326,3 +327,17 @@ def test_a_qualitative_target_is_a_level_of_the_scale(client, alice, project):
         refused.context["form"].errors["level"] == ["Choose a level between 1 and 3."]
     client.post(url, {"period_end": "2025-12-31", "level": "3"})
     assert IndicatorTarget.objects.get(indicator=scale).level == 3
+
+
+@pytest.mark.parametrize("who", ["bob", "alice", "fanny"])
+def test_the_evaluation_links_lead_only_to_pages_the_person_may_open(client, pipeline_cast, project,
+                                                                     who):
+    """Adopters read the indicators of their project, not its management: every link of the
+    evaluation's and the project's navigation they are shown opens."""
+    client.force_login(pipeline_cast[who])
+    page = client.get(reverse("evaluations:indicator_list", args=[project.pk]))
+    links = set(re.findall(r'href="(/(?:evaluations|programmes)/projets/[^"?#]*)"',
+                           page.content.decode()))
+    assert links or who == "bob"  # adopters get the page without the management's navigation
+    for link in links:
+        assert client.get(link).status_code == 200, link
