@@ -33,8 +33,10 @@ from ..forms.fidelity import (
     ItemForm,
     ScaleForm,
 )
+from ..forms.fidelity_results import ResultsIndicatorForm
 from ..models import FidelityAssessment, FidelityScale
 from ..selectors import fidelity as selectors
+from ..selectors import fidelity_results
 from ..services import fidelity as services
 
 
@@ -308,6 +310,13 @@ def comparison(request, project_pk):
                          selectors.SITES_PER_PAGE).get_page(request.GET.get("page"))
         selectors.fill_comparison(page.object_list, scale, domains)
         averages = selectors.domain_averages(project, domains)
+    results = results_form = None
+    if page is not None and page.object_list:
+        indicators = fidelity_results.results_indicators(project)
+        results_form = ResultsIndicatorForm(request.GET, indicators=indicators)
+        indicator = results_form.indicator()
+        if indicator is not None:
+            results = fidelity_results.fidelity_results(indicator, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -320,6 +329,9 @@ def comparison(request, project_pk):
         "averages": averages,
         "sort": sort,
         "query": query.urlencode(),
+        "results": results,
+        "results_form": results_form,
+        "high_fidelity": fidelity_results.HIGH_FIDELITY,
         "comparison_url": reverse("evaluations:fidelity_comparison", args=[project.pk]),
     }
     return render(request, "evaluations/fidelity/comparison.html", context)

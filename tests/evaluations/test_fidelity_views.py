@@ -7,11 +7,18 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from evaluations.models import FidelityAssessment, FidelityItem, FidelityScale
+from evaluations.models import FidelityAssessment, FidelityItem, FidelityScale, IndicatorValue
 from evaluations.services import fidelity as services
 from programmes.models import ScalingStrategy, StrategyComponent
 
-from ..factories import AdopterSiteFactory
+from ..factories import (
+    AdopterSiteFactory,
+    IndicatorFactory,
+    IndicatorTargetFactory,
+    IndicatorValueFactory,
+    ReportingPeriodFactory,
+    SiteReportFactory,
+)
 from .fidelity_support import completed, draft, items_of, scale  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -284,7 +291,17 @@ def _count(client, url):
 def test_the_comparison_query_count_does_not_grow_with_sites(client, alice, project, scale,
                                                              bob_site,
                                                              django_assert_max_num_queries):
+    indicator = IndicatorFactory(project=project)
+    period = ReportingPeriodFactory(project=project)
+
+    def report(site, value):
+        IndicatorValueFactory(report=SiteReportFactory(site=site, period=period),
+                              indicator=indicator, value=value,
+                              status=IndicatorValue.Status.VALIDATED)
+        IndicatorTargetFactory(indicator=indicator, site=site, period_end=date(2025, 3, 31))
+
     completed(bob_site, scale, [4, 3, 2])
+    report(bob_site, 50)
     client.force_login(alice)
     url = reverse("evaluations:fidelity_comparison", args=[project.pk])
     few = _count(client, url)
@@ -292,11 +309,16 @@ def test_the_comparison_query_count_does_not_grow_with_sites(client, alice, proj
         site = AdopterSiteFactory(project=project)
         completed(site, scale, [1 + index % 4, 2, 3], day=date(2024, 6, 1))
         completed(site, scale, [4, 4, 4], day=date(2025, 6, 1))
+        if index % 2:  # half the sites report, the others are missing
+            report(site, 10 * index)
+    assert len(client.get(url).context["results"].rows) == 16
     assert _count(client, url) == few
     assert _count(client, url + "?tri=total") == few
+    assert _count(client, url + f"?indicateur={indicator.pk}") == few
     # session, user, project, scale with domains, items and levels, count, page of sites,
-    # scores per domain, flagged items, averages, navigation checks
-    with django_assert_max_num_queries(14):
+    # scores per domain, flagged items, averages, navigation checks; fidelity and results:
+    # indicators, the page's figures, their targets
+    with django_assert_max_num_queries(17):
         client.get(url)
 
 
