@@ -33,8 +33,11 @@ class DashboardFilterForm(forms.Form):
     include_submitted = forms.BooleanField(
         label=_("Include values awaiting validation"), required=False)
 
-    def __init__(self, data=None, **kwargs):
-        start, end = default_range()
+    def __init__(self, data=None, *, anchor: date | None = None, **kwargs):
+        # The default range ends with the quarter of `anchor` (today unless the projects'
+        # reporting stopped earlier: see selectors.dashboards.reporting_anchor).
+        self.anchor = anchor
+        start, end = default_range(anchor)
         super().__init__(data if data else None,
                          initial={"date_from": start, "date_to": end}, **kwargs)
 
@@ -47,7 +50,7 @@ class DashboardFilterForm(forms.Form):
 
     def range(self) -> tuple[date | None, date | None]:
         """The chosen range, or the default one when the filters are empty or wrong."""
-        start, end = default_range()
+        start, end = default_range(self.anchor)
         if not self.is_bound:
             return start, end
         if not self.is_valid():

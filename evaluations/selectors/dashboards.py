@@ -4,13 +4,14 @@ fidelity selectors. Charts are drawn here so that templates only place them."""
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from django.core.cache import cache
 from django.db.models import Count, F, Max, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from programmes.models import AdopterSite, ScalingProject
@@ -385,3 +386,13 @@ def programme_lines(projects: list[ScalingProject], scope: Scope) -> list[Projec
                         expected.get(project.pk, 0) * period_counts.get(project.pk, 0),
                         received.get(project.pk, 0))
             for project in projects]
+
+
+def reporting_anchor(projects) -> date | None:
+    """The day the dashboards' default range ends by: today, or the end of the projects' latest
+    period when their reporting stopped earlier (a programme that has ended), so that a
+    dashboard first opens on figures rather than on empty quarters. One query."""
+    today = timezone.localdate()
+    latest = (ReportingPeriod.objects.filter(project__in=projects, starts_on__lte=today)
+              .aggregate(latest=Max("ends_on"))["latest"])
+    return min(latest, today) if latest else None

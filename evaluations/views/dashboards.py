@@ -40,7 +40,7 @@ def project_dashboard(request, project_pk):
     # The project's readers (staff, funders, committee members, sponsors, the innovator):
     # adopters see their own sites' dashboards, not the project's.
     project = get_project_for_user(request.user, project_pk)
-    form = DashboardFilterForm(request.GET)
+    form = DashboardFilterForm(request.GET, anchor=selectors.reporting_anchor([project]))
     scope = _scope(form)
     can_manage = can_manage_project(request.user, project)
     context = {
@@ -62,7 +62,8 @@ def project_dashboard(request, project_pk):
 def site_dashboard(request, site_pk):
     # The site's people, the project's readers and the site's sponsors; others get a 404.
     site = get_fidelity_site_for_user(request.user, site_pk)
-    form = DashboardFilterForm(request.GET)
+    form = DashboardFilterForm(request.GET,
+                               anchor=selectors.reporting_anchor([site.project_id]))
     scope = _scope(form)
     reads_project = ScalingProject.objects.visible_to(request.user).filter(
         pk=site.project_id).exists()
@@ -83,10 +84,10 @@ def site_dashboard(request, site_pk):
 def programme_dashboard(request, programme_pk):
     # Staff, funders and the lead structure of the programme; each sees the projects it reads.
     programme = get_programme_for_user(request.user, programme_pk)
-    form = DashboardFilterForm(request.GET)
-    scope = _scope(form)
     projects = (ScalingProject.objects.visible_to(request.user).filter(programme=programme)
                 .select_related("innovation").order_by("title", "pk"))
+    form = DashboardFilterForm(request.GET, anchor=selectors.reporting_anchor(projects))
+    scope = _scope(form)
     page = Paginator(projects, selectors.PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "programme": programme,

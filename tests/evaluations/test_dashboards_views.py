@@ -10,6 +10,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from evaluations.forms.dashboards import default_range
 from evaluations.models import IndicatorValue, SiteReport
 
 from ..factories import (
@@ -152,10 +153,33 @@ def test_a_wrong_range_is_said_next_to_the_field_and_the_default_range_is_used(
 
 
 def test_the_default_range_is_the_last_four_quarters(client, alice, project):
-    from evaluations.forms.dashboards import default_range
-
     assert default_range(date(2026, 11, 22)) == (date(2026, 1, 1), date(2026, 12, 31))
     assert default_range(date(2026, 2, 1)) == (date(2025, 4, 1), date(2026, 3, 31))
+
+
+def test_a_dashboard_of_a_project_whose_reporting_ended_opens_on_its_last_four_quarters(
+        client, alice, project):
+    for year, quarter in ((2019, 1), (2019, 4), (2020, 1), (2020, 4)):
+        start = date(year, 3 * quarter - 2, 1)
+        ReportingPeriodFactory(project=project, starts_on=start,
+                               ends_on=default_range(start)[1], label=f"T{quarter} {year}")
+    client.force_login(alice)
+
+    response = client.get(reverse("evaluations:project_dashboard", args=[project.pk]))
+
+    assert response.context["scope"].date_from == date(2020, 1, 1)
+    assert response.context["scope"].date_to == date(2020, 12, 31)
+
+
+def test_a_dashboard_of_a_project_still_reporting_opens_on_the_four_quarters_up_to_today(
+        client, alice, project):
+    from django.utils import timezone
+
+    client.force_login(alice)
+    response = client.get(reverse("evaluations:project_dashboard", args=[project.pk]))
+
+    assert (response.context["scope"].date_from, response.context["scope"].date_to) == \
+        default_range(timezone.localdate())
 
 
 def test_the_site_dashboard_shows_validated_and_pending_values_and_fidelity(
