@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from essaimage.roles import Role
 
 from ..models import Questionnaire, QuestionnaireAssignment
-from ..services.questionnaires import respondent_assignments
+from ..access_questionnaires import respondent_assignments
 from .reporting import periods_to_report
 
 

@@ -27,7 +27,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from programmes.models import AdopterSite
 
 from ..models import Answer, Question, Questionnaire, QuestionnaireAssignment
-from ..services.questionnaires import respondent_assignments
+from ..access_questionnaires import respondent_assignments
 
 S = Questionnaire.Status
 K = Question.Kind

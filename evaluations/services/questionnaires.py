@@ -2,28 +2,22 @@
 and 6): built by the programme's staff while in draft, opened, sent to sites or people, answered
 in the member portal, closed.
 
-The access helpers come first: the project's readers see a questionnaire and its summary, its
-staff change it, and only the people it was sent to (the person, or the people of the site's
-structure) answer it.
+Who may read, change or answer them is decided in evaluations/access_questionnaires.py.
 """
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
-from django.http import Http404
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from communities.models import Membership, User
-from essaimage.scoping import require
 from programmes.models import AdopterSite, ScalingProject
-from programmes.permissions import can_manage_project
 
 from ..models import Answer, Question, Questionnaire, QuestionnaireAssignment
-from ..models.base import readable_projects
 
 QUESTIONNAIRE_FIELDS = ("kind", "title", "introduction", "opens_on", "closes_on")
 QUESTION_FIELDS = ("label", "help_text", "kind", "scale_min", "scale_max", "scale_min_label",
@@ -38,57 +32,6 @@ S = Questionnaire.Status
 K = Question.Kind
 A = QuestionnaireAssignment.Status
 CHOICE_KINDS = (K.SINGLE_CHOICE, K.MULTIPLE_CHOICE)
-
-
-# --- Who may do what -------------------------------------------------------------------------
-
-
-def get_questionnaire_for_user(user, pk, *, write=False) -> Questionnaire:
-    """Return the questionnaire to the readers of its project, or to its staff when `write` is
-    set; the people it is sent to answer it through their assignment, never here."""
-    questionnaire = (Questionnaire.objects
-                     .select_related("project__programme", "project__innovation__owner")
-                     .filter(pk=pk, project__in=readable_projects(user)).first())
-    if questionnaire is None:
-        raise Http404
-    if write:
-        require(can_manage_project(user, questionnaire.project))
-    return questionnaire
-
-
-def get_question_for_user(user, pk) -> Question:
-    """Return a question to the staff of its project (a 404 for anyone who may not read it)."""
-    question = (Question.objects
-                .select_related("questionnaire__project__programme",
-                                "questionnaire__project__innovation__owner")
-                .filter(pk=pk, questionnaire__project__in=readable_projects(user)).first())
-    if question is None:
-        raise Http404
-    require(can_manage_project(user, question.questionnaire.project))
-    return question
-
-
-def respondent_assignments(user):
-    """The assignments `user` answers: sent to them, or to a site of a structure they belong to,
-    once the questionnaire is open (drafts were never sent)."""
-    if not user.is_authenticated:
-        return QuestionnaireAssignment.objects.none()
-    member_of = Membership.objects.filter(user=user).values("structure")
-    return (QuestionnaireAssignment.objects
-            .filter(Q(person=user) | Q(site__structure__in=member_of))
-            .exclude(questionnaire__status=S.DRAFT))
-
-
-def get_assignment_for_respondent(user, pk) -> QuestionnaireAssignment:
-    """Return the assignment if `user` is the one who answers it; a 404 for anyone else, staff
-    included, so that nobody answers in a site's name."""
-    assignment = (respondent_assignments(user)
-                  .select_related("questionnaire__project", "site__structure", "site__territory",
-                                  "peer_site__structure", "peer_site__territory", "person")
-                  .filter(pk=pk).first())
-    if assignment is None:
-        raise Http404
-    return assignment
 
 
 def accepts_answers(questionnaire: Questionnaire, today=None) -> bool:

@@ -20,6 +20,7 @@ from programmes.permissions import can_manage_project, get_project_for_user
 from ..forms.questionnaires import AnswerForm, QuestionForm, QuestionnaireForm, SendForm
 from ..models import Questionnaire
 from ..selectors import questionnaires as selectors
+from .. import access_questionnaires as access
 from ..services import questionnaires as services
 
 PAGE_SIZE = selectors.PAGE_SIZE
@@ -88,7 +89,7 @@ def _detail_page(request, questionnaire, *, question_form=None, status=200):
 @login_required
 def questionnaire_detail(request, pk):
     """The questionnaire and its questions; staff add questions here while it is a draft."""
-    questionnaire = services.get_questionnaire_for_user(request.user, pk,
+    questionnaire = access.get_questionnaire_for_user(request.user, pk,
                                                         write=request.method == "POST")
     if request.method != "POST":
         return _detail_page(request, questionnaire)
@@ -106,7 +107,7 @@ def questionnaire_detail(request, pk):
 
 @login_required
 def questionnaire_update(request, pk):
-    questionnaire = services.get_questionnaire_for_user(request.user, pk, write=True)
+    questionnaire = access.get_questionnaire_for_user(request.user, pk, write=True)
     kind_locked = questionnaire.status != Questionnaire.Status.DRAFT
     form = QuestionnaireForm(request.POST or None, kind_locked=kind_locked,
                              initial=QuestionnaireForm.initial_for(questionnaire))
@@ -140,7 +141,7 @@ def questionnaire_update(request, pk):
 @login_required
 @require_POST
 def questionnaire_open(request, pk):
-    questionnaire = services.get_questionnaire_for_user(request.user, pk, write=True)
+    questionnaire = access.get_questionnaire_for_user(request.user, pk, write=True)
     try:
         services.open_questionnaire(questionnaire, by=request.user)
     except ValidationError as error:
@@ -154,7 +155,7 @@ def questionnaire_open(request, pk):
 @login_required
 @require_POST
 def questionnaire_close(request, pk):
-    questionnaire = services.get_questionnaire_for_user(request.user, pk, write=True)
+    questionnaire = access.get_questionnaire_for_user(request.user, pk, write=True)
     try:
         services.close_questionnaire(questionnaire, by=request.user)
     except ValidationError as error:
@@ -166,7 +167,7 @@ def questionnaire_close(request, pk):
 
 @login_required
 def question_update(request, pk):
-    question = services.get_question_for_user(request.user, pk)
+    question = access.get_question_for_user(request.user, pk)
     questionnaire = question.questionnaire
     detail_url = reverse("evaluations:questionnaire_detail", args=[questionnaire.pk])
     form = QuestionForm(request.POST or None, initial=QuestionForm.initial_for(question))
@@ -208,7 +209,7 @@ def _active_sites(project):
 @login_required
 def questionnaire_send(request, pk):
     """Who the questionnaire was sent to; the staff send it to more sites and people."""
-    questionnaire = services.get_questionnaire_for_user(request.user, pk,
+    questionnaire = access.get_questionnaire_for_user(request.user, pk,
                                                         write=request.method == "POST")
     can_manage = can_manage_project(request.user, questionnaire.project)
     is_open = questionnaire.status == Questionnaire.Status.OPEN
@@ -254,7 +255,7 @@ def questionnaire_send(request, pk):
 
 @login_required
 def questionnaire_summary(request, pk):
-    questionnaire = services.get_questionnaire_for_user(request.user, pk)
+    questionnaire = access.get_questionnaire_for_user(request.user, pk)
     summary = selectors.questionnaire_summary(questionnaire)
     waiting = Paginator(selectors.not_answered(questionnaire), PAGE_SIZE).get_page(
         request.GET.get("page"))
@@ -267,7 +268,7 @@ def questionnaire_summary(request, pk):
 @login_required
 def peer_comparison(request, pk):
     """For a peer assessment: each assessed site, its own answers beside its peers'."""
-    questionnaire = services.get_questionnaire_for_user(request.user, pk)
+    questionnaire = access.get_questionnaire_for_user(request.user, pk)
     if questionnaire.kind != Questionnaire.Kind.PEER_ASSESSMENT:
         raise Http404
     page = Paginator(selectors.assessed_sites(questionnaire), 10).get_page(
@@ -292,7 +293,7 @@ def my_questionnaires(request):
 @login_required
 def answer(request, pk):
     """Answer a questionnaire: save a draft, come back, submit once."""
-    assignment = services.get_assignment_for_respondent(request.user, pk)
+    assignment = access.get_assignment_for_respondent(request.user, pk)
     questionnaire = assignment.questionnaire
     questions = list(questionnaire.questions.all())
     answers = {a.question_id: a for a in assignment.answers.all()}
