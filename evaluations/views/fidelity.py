@@ -319,10 +319,15 @@ def comparison(request, project_pk):
             results = fidelity_results.fidelity_results(indicator, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
+    # The sort links keep the chosen indicator (and start again at the first page).
+    kept = request.GET.copy()
+    for name in ("page", "tri"):
+        kept.pop(name, None)
     context = {
         "project": project,
         "tab": "evaluation",
         "subtab": "fidelity",
+        "sort_query": f"&{kept.urlencode()}" if kept else "",
         "scale": scale,
         "domains": domains,
         "page": page,

@@ -147,6 +147,15 @@ def test_another_indicator_may_be_chosen_and_a_wrong_one_is_said(client, alice, 
     assert response.context["results"].indicator == people  # the default, with the error shown
 
 
+def test_sorting_the_comparison_keeps_the_chosen_indicator(client, alice, project, two_sites,
+                                                           people):
+    other = people.project.indicators.get(name="Sorties positives")
+    client.force_login(alice)
+    page = client.get(url(project, indicateur=other.pk, page=1)).content.decode()
+    assert f"?tri=total&amp;indicateur={other.pk}" in page
+    assert f"?tri=name&amp;indicateur={other.pk}" in page
+
+
 def test_without_quantitative_indicator_the_section_says_so(client, alice, project, scale,
                                                             bob_site):
     completed(bob_site, scale, [4, 4, 3])
