@@ -9,6 +9,10 @@ import shutil
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from communities.models import Membership
+
+from ..factories import MembershipFactory, StructureFactory, UserFactory, department
+
 
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
@@ -55,3 +59,17 @@ def sign_in(page, base_url, email, password):
     page.locator("input[name=login]").fill(email)
     page.locator("input[name=password]").fill(password)
     page.locator("main form button[type=submit]").click()
+
+
+def new_page(browser, **context_options):
+    """A page in a browser of its own, as a French user opens it: one per person of a journey."""
+    return browser.new_context(locale="fr-FR", timezone_id="Europe/Paris",
+                               **context_options).new_page()
+
+
+def person(email, first_name, structure=None, **extra):
+    """A user who manages `structure` (by default a new structure in the Nièvre)."""
+    user = UserFactory(email=email, first_name=first_name, **extra)
+    MembershipFactory(user=user, role=Membership.Role.MANAGER,
+                      structure=structure or StructureFactory(department=department("58")))
+    return user

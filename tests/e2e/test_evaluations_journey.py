@@ -12,7 +12,6 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from communities.models import Membership
 from evaluations.forms.dashboards import quarter_start
 from evaluations.models import IndicatorTarget, IndicatorValue, SiteReport
 
@@ -20,29 +19,16 @@ from ..factories import (
     PASSWORD,
     AdopterSiteFactory,
     IndicatorFactory,
-    MembershipFactory,
     ProgrammeFactory,
     PublishedInnovationFactory,
     ReportingPeriodFactory,
     ScalingProjectFactory,
     StructureFactory,
-    UserFactory,
     department,
 )
-from .conftest import sign_in
+from .conftest import new_page, person, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def new_page(browser):
-    return browser.new_context(locale="fr-FR", timezone_id="Europe/Paris",
-                               accept_downloads=True).new_page()
-
-
-def person(email, first_name, structure):
-    user = UserFactory(email=email, first_name=first_name, last_name="Essai")
-    MembershipFactory(user=user, structure=structure, role=Membership.Role.MANAGER)
-    return user
 
 
 @pytest.fixture
@@ -50,9 +36,9 @@ def setting(live):
     """TAPAJ's project run by alice, bob's site in the Nièvre with 10 people already validated
     for the quarter before last; the last quarter is open for reporting."""
     ansa = StructureFactory(name="Ansa", department=department("75"))
-    alice = person("alice@example.org", "Alice", ansa)
+    alice = person("alice@example.org", "Alice", ansa, last_name="Essai")
     bob_structure = StructureFactory(name="Essor Emploi Nièvre", department=department("58"))
-    bob = person("bob@example.org", "Bob", bob_structure)
+    bob = person("bob@example.org", "Bob", bob_structure, last_name="Essai")
     programme = ProgrammeFactory(name="AIS#Emploi", lead_structure=ansa, staff=[alice])
     project = ScalingProjectFactory(programme=programme, title="Essaimage de TAPAJ",
                                     innovation=PublishedInnovationFactory(title="TAPAJ"))
@@ -90,7 +76,7 @@ def test_a_quarter_reported_returned_fixed_validated_then_seen_and_exported(
     entry_url = live + reverse("evaluations:report_entry", args=[site.pk, last.pk])
 
     # bob enters the quarter and submits it.
-    bob = new_page(browser)
+    bob = new_page(browser, accept_downloads=True)
     sign_in(bob, live, "bob@example.org", PASSWORD)
     bob.goto(entry_url)
     bob.locator(f"input[name='{people.pk}-total-value']").fill("52")
@@ -100,7 +86,7 @@ def test_a_quarter_reported_returned_fixed_validated_then_seen_and_exported(
     assert report.status == SiteReport.Status.SUBMITTED
 
     # alice returns the count of people: 52 looks like the year, not the quarter.
-    alice = new_page(browser)
+    alice = new_page(browser, accept_downloads=True)
     sign_in(alice, live, "alice@example.org", PASSWORD)
     alice.goto(live + reverse("evaluations:review_list", args=[project.pk]))
     alice.goto(entry_url)

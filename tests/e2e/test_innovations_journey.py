@@ -4,35 +4,20 @@ enters the knowledge bank and a French search without accents finds it."""
 import pytest
 from playwright.sync_api import expect
 
-from communities.models import Membership
 from innovations.models import Application, Innovation, ReviewAssignment
 
 from ..factories import (
+    PASSWORD,
     CallFactory,
     CollegeFactory,
     CriterionFactory,
-    MembershipFactory,
     QuestionFactory,
     StructureFactory,
     ThemeFactory,
-    UserFactory,
-    department,
 )
-from .conftest import sign_in
-from ..factories import PASSWORD
+from .conftest import new_page, person, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def person(email, first_name, structure=None, **extra):
-    user = UserFactory(email=email, first_name=first_name, **extra)
-    MembershipFactory(user=user, role=Membership.Role.MANAGER,
-                      structure=structure or StructureFactory(department=department("58")))
-    return user
-
-
-def new_page(browser):
-    return browser.new_context(locale="fr-FR", timezone_id="Europe/Paris").new_page()
 
 
 def test_an_application_goes_from_the_call_to_the_knowledge_bank(browser, live,

@@ -38,7 +38,7 @@ from ..factories import (
     UserFactory,
     department,
 )
-from .conftest import sign_in
+from .conftest import new_page, person, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -46,16 +46,6 @@ INNOVATION = "TAPAJ, travail payé à la journée"
 CORE_COMPONENT = "Travail payé le jour même"
 CRITERIA = ("impact_shown", "modelling_done", "willingness", "capacity", "economic_viability",
             "need", "prerequisites", "risks")
-
-
-def new_page(browser):
-    return browser.new_context(locale="fr-FR", timezone_id="Europe/Paris").new_page()
-
-
-def person(email, first_name, last_name, structure):
-    user = UserFactory(email=email, first_name=first_name, last_name=last_name)
-    MembershipFactory(user=user, structure=structure, role=Membership.Role.MANAGER)
-    return user
 
 
 def local_input(moment) -> str:
@@ -94,8 +84,8 @@ def test_staff_take_a_selected_innovation_to_mobilisation_and_train_its_first_si
     ComponentFactory(innovation=innovation, title=CORE_COMPONENT)
     nievre = StructureFactory(name="Essor Emploi Nièvre", department=department("58"))
     isere = StructureFactory(name="Atelier Le Fil", department=department("38"), city="Grenoble")
-    bob = person("bob@example.org", "Bob", "Lefèvre", nievre)
-    person("carol@example.org", "Carole", "Dubois", isere)
+    bob = person("bob@example.org", "Bob", nievre, last_name="Lefèvre")
+    person("carol@example.org", "Carole", isere, last_name="Dubois")
     camille = UserFactory(email="camille@example.org", first_name="Camille",
                           last_name="Rousseau")
 
