@@ -6,21 +6,18 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..models import IndicatorValue
+from ..models import Indicator, IndicatorValue
+from ..services.reporting import _add_months, period_start
 
 
 def quarter_start(day: date) -> date:
-    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    return period_start(day, Indicator.Frequency.QUARTERLY)
 
 
 def default_range(today: date | None = None) -> tuple[date, date]:
     """The last four quarters in Paris: the current quarter and the three before it."""
-    today = today or timezone.localdate()
-    start = quarter_start(today)
-    for _quarter in range(3):
-        start = quarter_start(start - timedelta(days=1))
-    next_quarter = quarter_start(quarter_start(today) + timedelta(days=95))
-    return start, next_quarter - timedelta(days=1)
+    current = quarter_start(today or timezone.localdate())
+    return _add_months(current, -9), _add_months(current, 3) - timedelta(days=1)
 
 
 class DashboardFilterForm(forms.Form):
