@@ -151,6 +151,13 @@ class FidelityAssessment(models.Model):
                                         "on this date.")),
         ]
 
+    @property
+    def rater_label(self) -> str:
+        """Who rated: the name typed for a rater without an account, else the account's name."""
+        if self.rater_name:
+            return self.rater_name
+        return self.rater.get_full_name() if self.rater else ""
+
     def __str__(self):
         return f"{self.site} — {self.assessed_on} ({self.get_method_display()})"
 

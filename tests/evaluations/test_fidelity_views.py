@@ -69,6 +69,26 @@ def test_a_site_profile_is_for_its_people_and_the_readers(client, pipeline_cast,
         assert round(response.context["profile"].latest.total_pct) == 75
 
 
+@pytest.mark.parametrize(("rater", "rater_name", "shown"), [
+    (None, "Cabinet Évalua", "Cabinet Évalua"),  # a rater without an account
+    ("alice", "", "Alice"),
+    (None, "", None),
+])
+def test_an_assessment_names_its_rater_whether_or_not_they_have_an_account(
+        client, pipeline_cast, bob_site, scale, rater, rater_name, shown):
+    assessment = completed(bob_site, scale, [4, 3, 2])
+    assessment.rater = pipeline_cast[rater] if rater else None
+    assessment.rater_name = rater_name
+    assessment.save()
+    client.force_login(pipeline_cast["alice"])
+    response = client.get(reverse("evaluations:assessment", args=[assessment.pk]))
+    assert response.status_code == 200
+    label = assessment.rater_label
+    assert label.startswith(shown) if shown else label == ""
+    if shown:
+        assert shown in response.content.decode()
+
+
 @pytest.mark.parametrize(("who", "expected"), BOB_SITE.items())
 def test_an_assessment_is_read_by_whoever_sees_the_site(client, pipeline_cast, bob_site, scale,
                                                         who, expected):
