@@ -6,13 +6,12 @@ an adopter site see their own site's profile and run its self-assessment; the pr
 everyone else gets a 404.
 """
 
-from django.http import Http404
-
 from essaimage.scoping import get_visible_or_404, require
 from programmes.models import AdopterSite
 from programmes.permissions import can_manage_project, is_site_member
 
 from .models import FidelityAssessment, FidelityItem
+from .permissions import get_in_readable_project_or_404
 
 
 def get_fidelity_site_for_user(user, pk) -> AdopterSite:
@@ -55,14 +54,7 @@ def get_assessment_for_user(user, pk, *, write=False) -> FidelityAssessment:
 
 def get_item_for_user(user, pk, *, write=False) -> FidelityItem:
     """Return a fidelity item to the readers of its project, or to its staff when `write`."""
-    from programmes.models import ScalingProject
-
-    item = (FidelityItem.objects.select_related("domain__scale__project__programme",
-                                                "domain__scale__project__innovation__owner")
-            .filter(pk=pk, domain__scale__project__in=ScalingProject.objects.visible_to(user))
-            .first())
-    if item is None:
-        raise Http404
-    if write:
-        require(can_manage_project(user, item.domain.scale.project))
-    return item
+    return get_in_readable_project_or_404(
+        FidelityItem.objects.select_related("domain__scale__project__programme",
+                                            "domain__scale__project__innovation__owner"),
+        user, "domain__scale__project", write=write, pk=pk)

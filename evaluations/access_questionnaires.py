@@ -8,11 +8,9 @@ from django.db.models import Q
 from django.http import Http404
 
 from communities.models import Membership
-from essaimage.scoping import require
-from programmes.permissions import can_manage_project
 
 from .models import Question, Questionnaire, QuestionnaireAssignment
-from .models.base import readable_projects
+from .permissions import get_in_readable_project_or_404
 
 S = Questionnaire.Status
 
@@ -20,26 +18,17 @@ S = Questionnaire.Status
 def get_questionnaire_for_user(user, pk, *, write=False) -> Questionnaire:
     """Return the questionnaire to the readers of its project, or to its staff when `write` is
     set; the people it is sent to answer it through their assignment, never here."""
-    questionnaire = (Questionnaire.objects
-                     .select_related("project__programme", "project__innovation__owner")
-                     .filter(pk=pk, project__in=readable_projects(user)).first())
-    if questionnaire is None:
-        raise Http404
-    if write:
-        require(can_manage_project(user, questionnaire.project))
-    return questionnaire
+    return get_in_readable_project_or_404(
+        Questionnaire.objects.select_related("project__programme", "project__innovation__owner"),
+        user, "project", write=write, pk=pk)
 
 
 def get_question_for_user(user, pk) -> Question:
     """Return a question to the staff of its project (a 404 for anyone who may not read it)."""
-    question = (Question.objects
-                .select_related("questionnaire__project__programme",
-                                "questionnaire__project__innovation__owner")
-                .filter(pk=pk, questionnaire__project__in=readable_projects(user)).first())
-    if question is None:
-        raise Http404
-    require(can_manage_project(user, question.questionnaire.project))
-    return question
+    return get_in_readable_project_or_404(
+        Question.objects.select_related("questionnaire__project__programme",
+                                        "questionnaire__project__innovation__owner"),
+        user, "questionnaire__project", write=True, pk=pk)
 
 
 def respondent_assignments(user):

@@ -5,11 +5,16 @@ evaluation of their projects (indicators, periods, validation); the people of an
 structure enter the values of their own sites; nobody else writes.
 """
 
+from operator import attrgetter
+
+from django.shortcuts import get_object_or_404
+
 from essaimage.scoping import get_visible_or_404, require
 from programmes.models import AdopterSite, ScalingProject
 from programmes.permissions import can_manage_project, is_site_member
 
 from .models import Indicator
+from .models.base import readable_projects
 
 
 def can_manage_evaluation(user, project: ScalingProject) -> bool:
@@ -43,3 +48,12 @@ def get_indicator_for_user(user, pk, *, write=False) -> Indicator:
         require(can_manage_evaluation(user, indicator.project))
     return indicator
 
+
+def get_in_readable_project_or_404(queryset, user, project: str, *, write=False, **lookup):
+    """Return the object if `user` reads the project at the lookup path `project`, or runs it
+    when `write` is set; a 404 for anyone who may not read it, as if it did not exist."""
+    obj = get_object_or_404(queryset.filter(**{f"{project}__in": readable_projects(user)}),
+                            **lookup)
+    if write:
+        require(can_manage_project(user, attrgetter(project.replace("__", "."))(obj)))
+    return obj
