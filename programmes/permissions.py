@@ -40,6 +40,10 @@ def can_edit_programme(user, programme: Programme) -> bool:
     return is_programme_staff(user, programme)
 
 
+def can_read_programme(user, programme_id) -> bool:
+    return Programme.objects.visible_to(user).filter(pk=programme_id).exists()
+
+
 def get_programme_for_user(user, pk, *, write=False) -> Programme:
     """Return the programme if `user` may see it, or run it when `write` is set."""
     programme = get_visible_or_404(Programme.objects.select_related("lead_structure"), user,
@@ -52,6 +56,11 @@ def get_programme_for_user(user, pk, *, write=False) -> Programme:
 def can_manage_project(user, project: ScalingProject) -> bool:
     """The programme's staff run its projects."""
     return is_programme_staff(user, project.programme)
+
+
+def can_read_project(user, project: ScalingProject) -> bool:
+    """Whether `user` reads the whole project, not only the pages of their own site."""
+    return ScalingProject.objects.visible_to(user).filter(pk=project.pk).exists()
 
 
 def get_project_for_user(user, pk, *, write=False) -> ScalingProject:
@@ -79,10 +88,6 @@ def get_project_part_for_user(model, user, pk, *, write=False):
 
 
 # --- Governance ------------------------------------------------------------------------------
-
-
-def is_body_member(user, body: GovernanceBody) -> bool:
-    return user.is_authenticated and body.members.filter(user=user).exists()
 
 
 def get_body_for_user(user, pk, *, write=False) -> GovernanceBody:
@@ -211,6 +216,11 @@ class ProjectParticipation:
     can_manage: bool
     own_sites: list
 
+    @property
+    def own_active_sites(self) -> list:
+        """Their own sites that take part now: those they register people and acknowledge for."""
+        return [site for site in self.own_sites if site.is_active]
+
 
 def get_project_for_participant(user, pk) -> ProjectParticipation:
     """Return the project with what `user` may do there, for its readers and for the people of
@@ -278,7 +288,7 @@ def get_registration_for_user(user, pk, *, cancel=False) -> Registration:
         raise Http404
     project = registration.session.module.project
     is_own = registration.person_id == user.pk or is_site_member(user, registration.site)
-    if not is_own and not ScalingProject.objects.visible_to(user).filter(pk=project.pk).exists():
+    if not is_own and not can_read_project(user, project):
         raise Http404
     if cancel:
         require(registration.person_id == user.pk or can_manage_project(user, project)

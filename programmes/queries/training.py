@@ -135,10 +135,6 @@ def waiting_positions(session) -> dict[int, int]:
     return {pk: index for index, pk in enumerate(waiting, start=1)}
 
 
-def registrations_of(person, session) -> Registration | None:
-    return session.registrations.filter(person=person).select_related("site").first()
-
-
 def structures_managed_by(user) -> set[int]:
     """The structures whose managers `user` is: they act for all of their site's people."""
     return set(Membership.objects.filter(user=user, role=Membership.Role.MANAGER)

@@ -28,9 +28,10 @@ from ..forms.adopters import (
     SponsorForm,
     SponsorNoteForm,
 )
-from ..models import AdopterCandidate, AdopterSite, ScalingProject
+from ..models import AdopterCandidate, AdopterSite
 from ..permissions import (
     can_manage_project,
+    can_read_project,
     can_score_candidates,
     can_write_sponsor_notes,
     get_cohort_for_user,
@@ -285,13 +286,9 @@ def site_detail(request, pk):
         "site_sponsors": [s for s in sponsors if s.site_id == site.pk],
         "project_sponsors": [s for s in sponsors if s.site_id is None],
         "cohorts": list(site.cohorts.all()),
-        "reads_project": can_manage or _reads_project(request.user, project),
+        "reads_project": can_manage or can_read_project(request.user, project),
     }
     return render(request, "programmes/adopters/site_detail.html", context)
-
-
-def _reads_project(user, project) -> bool:
-    return ScalingProject.objects.visible_to(user).filter(pk=project.pk).exists()
 
 
 @login_required

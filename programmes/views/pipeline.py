@@ -25,9 +25,10 @@ from ..forms.pipeline import (
     component_rows,
     with_extra_row,
 )
-from ..models import Programme, ScalingStrategy, Stage
+from ..models import ScalingStrategy, Stage
 from ..permissions import (
     can_manage_project,
+    can_read_programme,
     get_programme_for_user,
     get_project_for_user,
     is_programme_staff,
@@ -89,10 +90,6 @@ def project_create(request, pk):
                   {"form": form, "programme": programme})
 
 
-def _can_see_programme(user, programme_id) -> bool:
-    return Programme.objects.visible_to(user).filter(pk=programme_id).exists()
-
-
 def _render_overview(request, project, *, gate_form=None, reopen_form=None):
     can_edit = can_manage_project(request.user, project)
     if can_edit:
@@ -102,7 +99,7 @@ def _render_overview(request, project, *, gate_form=None, reopen_form=None):
         "project": project,
         "tab": "overview",
         "can_edit": can_edit,
-        "can_see_programme": can_edit or _can_see_programme(request.user, project.programme_id),
+        "can_see_programme": can_edit or can_read_programme(request.user, project.programme_id),
         "steps": selectors.stage_steps(project),
         "checklist": pipeline.checklist(project),
         "is_last_stage": pipeline.next_stage(project.stage) is None,
