@@ -159,7 +159,7 @@ def _session_page(request, session, *, register_form=None, status=200):
     """The session with its seats, the registrations the person may see and what they may do."""
     participation = get_project_for_participant(request.user, session.module.project_id)
     session = queries.session_with_counts(session)
-    own_active = [site for site in participation.own_sites if site.is_active]
+    own_active = participation.own_active_sites
     registrations = queries.session_registrations(
         session, within_sites=None if participation.reads_project
         else [site.pk for site in participation.own_sites])
@@ -266,7 +266,7 @@ def session_register(request, pk):
         require(participation.can_manage)
         sites = queries.active_sites(participation.project)
     else:
-        own_active = [site for site in participation.own_sites if site.is_active]
+        own_active = participation.own_active_sites
         require(bool(own_active))
         sites = active_site_queryset(own_active)
     form = RegistrationForm(request.POST, sites=sites, for_someone_else=for_someone_else)
@@ -425,7 +425,7 @@ def toolkit(request, pk):
             return _toolkit_action(request, project)
 
     items = queries.toolkit_items(project)
-    own_active = [site for site in participation.own_sites if site.is_active]
+    own_active = participation.own_active_sites
     acknowledged = queries.acknowledgements_by(own_active, items) if own_active else {}
     lines = [(item, [(site, acknowledged.get((item.pk, site.pk))) for site in own_active])
              for item in items]
@@ -482,7 +482,7 @@ def _toolkit_action(request, project):
 def toolkit_acknowledge(request, pk):
     item = get_toolkit_item_for_user(request.user, pk)
     participation = get_project_for_participant(request.user, item.project_id)
-    own_active = [site for site in participation.own_sites if site.is_active]
+    own_active = participation.own_active_sites
     require(bool(own_active))
     form = AcknowledgeForm(request.POST, sites=active_site_queryset(own_active))
     if form.is_valid():
