@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from programmes.models import AdopterSite, ScalingProject, StrategyComponent
@@ -51,7 +52,8 @@ class FidelityDomain(models.Model):
     scale = models.ForeignKey(FidelityScale, models.CASCADE, related_name="domains",
                               verbose_name=_("fidelity scale"))
     name = models.CharField(_("name"), max_length=200)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("order in a list", "position"),
+                                           default=0)
 
     class Meta:
         verbose_name = _("fidelity domain")
@@ -72,7 +74,8 @@ class FidelityItem(models.Model):
                                   verbose_name=_("core component"))
     label = models.CharField(_("label"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("order in a list", "position"),
+                                           default=0)
 
     class Meta:
         verbose_name = _("fidelity item")

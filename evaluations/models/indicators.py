@@ -4,6 +4,7 @@ disaggregations and targets."""
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from innovations.models import EconomicLine, Theme
@@ -158,7 +159,8 @@ class Indicator(IndicatorDefinition):
         verbose_name=_("cost avoided per unit"),
         help_text=_("A cost avoided of the innovation's economic model: its amount times the "
                     "volume reported gives the costs avoided."))
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("order in a list", "position"),
+                                           default=0)
 
     history = HistoricalRecords()
 
@@ -261,7 +263,8 @@ class DisaggregationCategory(models.Model):
                                        verbose_name=_("disaggregation"))
     code = models.CharField(_("code"), max_length=30)
     label = models.CharField(_("label"), max_length=200)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("order in a list", "position"),
+                                           default=0)
 
     class Meta:
         verbose_name = _("disaggregation category")

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communities.models import Membership
 from programmes.models import AdopterSite, ScalingProject
@@ -75,7 +76,8 @@ class Question(models.Model):
 
     questionnaire = models.ForeignKey(Questionnaire, models.CASCADE, related_name="questions",
                                       verbose_name=_("questionnaire"))
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("order in a list", "position"),
+                                           default=0)
     label = models.CharField(_("question"), max_length=500)
     help_text = models.TextField(_("help text"), blank=True)
     kind = models.CharField(_("kind of answer"), max_length=20, choices=Kind, default=Kind.SCALE)
