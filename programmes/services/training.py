@@ -10,7 +10,6 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities.models import Membership
 from innovations.models import Component, Resource
 
 from ..models import (
@@ -23,6 +22,7 @@ from ..models import (
     TrainingModule,
     TrainingSession,
 )
+from ..permissions import is_site_member
 
 MODULE_FIELDS = ("title", "objectives", "pedagogy", "duration_hours")
 SESSION_FIELDS = ("starts_at", "duration_hours", "place", "is_remote", "video_link", "trainer",
@@ -199,10 +199,6 @@ def cancel_session(session: TrainingSession, *, by) -> TrainingSession:
 # --- Registrations ---------------------------------------------------------------------------
 
 
-def is_from_site(person, site: AdopterSite) -> bool:
-    return Membership.objects.filter(user=person, structure_id=site.structure_id).exists()
-
-
 def _check_open(session: TrainingSession) -> None:
     if session.status == TrainingSession.Status.CANCELLED:
         raise ValidationError(_("This session is cancelled."), code="session_cancelled")
@@ -218,7 +214,7 @@ def register_person(session: TrainingSession, *, person, site: AdopterSite, by,
     session = _lock_session(session)
     _check_open(session)
     if (site.project_id != session.module.project_id or not site.is_active
-            or not is_from_site(person, site)):
+            or not is_site_member(person, site)):
         raise ValidationError({"site": ValidationError(
             _("%(person)s does not belong to an active adopter site of this project.")
             % {"person": person}, code="not_from_a_site")})
@@ -434,7 +430,7 @@ def remove_toolkit_item(item: ToolkitItem, *, by) -> None:
 def acknowledge_item(item: ToolkitItem, *, site: AdopterSite, by) -> ToolkitAcknowledgement:
     """A person of the site says the site received the item's current version."""
     item = ToolkitItem.objects.select_for_update().get(pk=item.pk)
-    if site.project_id != item.project_id or not site.is_active or not is_from_site(by, site):
+    if site.project_id != item.project_id or not site.is_active or not is_site_member(by, site):
         raise ValidationError({"site": ValidationError(
             _("Only the people of an active site of this project acknowledge its toolkit."),
             code="not_from_a_site")})
