@@ -11,7 +11,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from essaimage.forms import apply_service_errors
+from essaimage.forms import apply_service_errors, flash_service_error
+from essaimage.pagination import query_without
 from essaimage.i18n import set_language_cookie
 
 from . import selectors, services
@@ -36,9 +37,8 @@ def structure_list(request):
     structures = Structure.objects.visible_to(request.user).with_territories()
     filterset = StructureFilter(request.GET or None, queryset=structures)
     page = Paginator(filterset.qs, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"filterset": filterset, "page": page, "query": query.urlencode()}
+    query = query_without(request, "page")
+    context = {"filterset": filterset, "page": page, "query": query}
     template = "communities/_structure_results.html" if request.htmx else (
         "communities/structure_list.html"
     )
@@ -139,7 +139,7 @@ def invitation_resend(request, pk):
     try:
         services.resend_invitation(invitation)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_service_error(request, error)
     else:
         messages.success(
             request, _("A new link was sent to %(email)s.") % {"email": invitation.email}
@@ -154,7 +154,7 @@ def invitation_revoke(request, pk):
     try:
         services.revoke_invitation(invitation)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_service_error(request, error)
     else:
         messages.success(
             request, _("The invitation to %(email)s was cancelled.") % {"email": invitation.email}
@@ -173,7 +173,7 @@ def membership_update(request, pk):
         try:
             services.change_member_role(membership, form.cleaned_data["role"])
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            flash_service_error(request, error)
         else:
             messages.success(
                 request, _("%(person)s is now %(role)s.") % {
@@ -191,7 +191,7 @@ def membership_remove(request, pk):
     try:
         services.remove_member(membership)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_service_error(request, error)
     else:
         messages.success(
             request, _("%(person)s was removed from %(structure)s.") % {
@@ -209,7 +209,7 @@ def structure_leave(request, pk):
     try:
         services.remove_member(membership)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_service_error(request, error)
         return redirect(structure)
     messages.success(request, _("You left %(structure)s.") % {"structure": structure})
     return redirect("home")

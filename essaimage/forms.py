@@ -1,5 +1,6 @@
-"""Pieces every app's views share to turn service refusals into form errors."""
+"""Pieces every app's views share to turn service refusals into form errors or messages."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 
 
@@ -10,3 +11,9 @@ def apply_service_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def flash_service_error(request, error: ValidationError) -> None:
+    """Show a service's refusal as a message, for actions that have no form to hold it (a
+    button that confirms, cancels or moves something)."""
+    messages.error(request, " ".join(error.messages))

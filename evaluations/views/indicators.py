@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from essaimage.forms import apply_service_errors
+from essaimage.forms import apply_service_errors, flash_service_error
 from essaimage.scoping import require
 from programmes.models import AdopterSite
 from programmes.permissions import get_project_for_participant, get_project_for_user
@@ -187,7 +187,7 @@ def indicator_breakdowns(request, pk):
         try:
             services.delete_disaggregation(disaggregation, user=request.user)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            flash_service_error(request, error)
         else:
             messages.success(request, _("The breakdown is removed."))
         return redirect("evaluations:indicator_breakdowns", indicator.pk)

@@ -12,15 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from essaimage.forms import apply_service_errors
+from essaimage.forms import apply_service_errors, flash_service_error
 from essaimage.scoping import require
 from programmes.models import AdopterSite, Programme
 from programmes.permissions import can_manage_project, get_project_for_user
 
+from .. import access_questionnaires as access
 from ..forms.questionnaires import AnswerForm, QuestionForm, QuestionnaireForm, SendForm
 from ..models import Questionnaire
 from ..selectors import questionnaires as selectors
-from .. import access_questionnaires as access
 from ..services import questionnaires as services
 
 PAGE_SIZE = selectors.PAGE_SIZE
@@ -118,7 +118,7 @@ def questionnaire_update(request, pk):
             try:
                 services.delete_questionnaire(questionnaire, by=request.user)
             except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+                flash_service_error(request, error)
                 return redirect("evaluations:questionnaire_update", questionnaire.pk)
             messages.success(request, _("The questionnaire is deleted."))
             return redirect("evaluations:questionnaire_list", questionnaire.project_id)
@@ -145,7 +145,7 @@ def questionnaire_open(request, pk):
     try:
         services.open_questionnaire(questionnaire, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_service_error(request, error)
     else:
         messages.success(request, _("The questionnaire is open: send it to sites or people."))
         return redirect("evaluations:questionnaire_send", questionnaire.pk)
@@ -159,7 +159,7 @@ def questionnaire_close(request, pk):
     try:
         services.close_questionnaire(questionnaire, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_service_error(request, error)
     else:
         messages.success(request, _("The questionnaire is closed: it no longer takes answers."))
     return redirect("evaluations:questionnaire_detail", questionnaire.pk)
@@ -183,7 +183,7 @@ def question_update(request, pk):
                 messages.success(request, _("The question is removed."))
                 return redirect(detail_url)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            flash_service_error(request, error)
             return redirect(detail_url)
         if form.is_valid():
             try:

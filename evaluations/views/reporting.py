@@ -16,7 +16,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from essaimage.files import private_file_response
-from essaimage.forms import apply_service_errors
+from essaimage.forms import apply_service_errors, flash_service_error
+from essaimage.pagination import query_without
 from essaimage.scoping import get_visible_or_404, require
 from programmes.models import AdopterSite
 from programmes.permissions import can_manage_project, get_project_for_user, is_site_member
@@ -321,7 +322,7 @@ def evidence_delete(request, pk):
     try:
         services.delete_evidence(evidence, user=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_service_error(request, error)
     else:
         messages.success(request, _("The file is removed."))
     return redirect(_report_url(report, "evidence"))
@@ -340,8 +341,7 @@ def review_list(request, project_pk):
         period, status = filters.cleaned_data["period"], filters.cleaned_data["status"]
     reports = queries.review_queue(project, period=period, status=status)
     page = Paginator(reports, queries.REVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = query_without(request, "page")
     context = {"project": project, "tab": "evaluation", "subtab": "reporting",
-               "filters": filters, "page": page, "query": query.urlencode()}
+               "filters": filters, "page": page, "query": query}
     return render(request, "evaluations/reporting/review_list.html", context)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from communities.models import Membership, Structure
 from essaimage.files import private_file_response
-from essaimage.forms import apply_service_errors
+from essaimage.forms import apply_service_errors, flash_service_error
 from essaimage.scoping import require
 
 from ..forms.calls import (
@@ -60,10 +60,6 @@ def _next_or(request, fallback: str) -> str:
                                        require_https=request.is_secure()):
         return target
     return fallback
-
-
-def _error_message(request, error: ValidationError) -> None:
-    messages.error(request, " ".join(error.messages))
 
 
 # --- Calls -------------------------------------------------------------------------------------
@@ -163,7 +159,7 @@ def call_update(request, pk):
             try:
                 services.remove_call_manager(call, person, by=request.user)
             except ValidationError as error:
-                _error_message(request, error)
+                flash_service_error(request, error)
             else:
                 messages.success(request, _("%(person)s no longer manages this call.")
                                  % {"person": person})
@@ -253,7 +249,7 @@ def call_publish(request, pk):
     try:
         services.publish_call(call, by=request.user)
     except ValidationError as error:
-        _error_message(request, error)
+        flash_service_error(request, error)
     else:
         messages.success(request, _("Call published: structures can now apply."))
     return redirect(call)
@@ -579,7 +575,7 @@ def assignment_remove(request, pk):
     try:
         review_services.remove_assignment(assignment, by=request.user)
     except ValidationError as error:
-        _error_message(request, error)
+        flash_service_error(request, error)
     else:
         messages.success(request, _("%(person)s no longer reviews “%(title)s”.")
                          % {"person": assignment.reviewer, "title": application.title})

@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from communities.models import Structure
-from essaimage.forms import apply_service_errors
+from essaimage.forms import apply_service_errors, flash_service_error
+from essaimage.pagination import query_without
 
 from ..forms.records import (
     ComponentFormSet,
@@ -365,7 +366,7 @@ def innovation_publish(request, pk):
     try:
         services.publish_innovation(innovation, author=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_service_error(request, error)
         return redirect(f"{innovation.get_absolute_url()}#publication")
     messages.success(request, _("Published: peers can now find it in the knowledge bank."))
     return redirect(innovation)
@@ -400,12 +401,11 @@ def innovation_versions(request, pk):
         numbers = selectors.default_comparison_numbers(innovation)
         if numbers:
             comparison = selectors.compare_versions(innovation, *numbers)
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = query_without(request, "page")
     context = {
         "innovation": innovation,
         "page": page,
         "comparison": comparison,
-        "query": query.urlencode(),
+        "query": query,
     }
     return render(request, "innovations/records/innovation_versions.html", context)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from essaimage.forms import apply_service_errors
+from essaimage.forms import apply_service_errors, flash_service_error
 
 from ..forms.funding import OptionForm, PaymentForm, PilotSiteForm, ProofOfConceptForm, WithdrawForm
 from ..models import FundingPool
@@ -32,10 +32,6 @@ def _pool(project, *, create: bool) -> FundingPool | None:
     return (FundingPool.objects.select_related(
         "pilot_site__structure", "pilot_site__territory", "proof_of_concept__meeting__body")
         .filter(project=project).first())
-
-
-def _service_error(request, error: ValidationError) -> None:
-    messages.error(request, " ".join(error.messages))
 
 
 @login_required
@@ -145,7 +141,7 @@ def option_confirm(request, pk):
     try:
         started = services.confirm_option(option, by=request.user)
     except ValidationError as error:
-        _service_error(request, error)
+        flash_service_error(request, error)
     else:
         message = _("Option of %(funder)s confirmed.") % {"funder": option.funder}
         if started:
@@ -167,7 +163,7 @@ def option_withdraw(request, pk):
     try:
         services.withdraw_option(option, by=request.user, reason=reason)
     except ValidationError as error:
-        _service_error(request, error)
+        flash_service_error(request, error)
     else:
         messages.success(request, _("Option of %(funder)s withdrawn.")
                          % {"funder": option.funder})

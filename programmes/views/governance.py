@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 
 from communities.models import Structure
 from essaimage.files import private_file_response
-from essaimage.forms import apply_service_errors
+from essaimage.forms import apply_service_errors, flash_service_error
+from essaimage.pagination import query_without
 
 from ..calendar import meeting_calendar, meeting_filename
 from ..forms.governance import (
@@ -59,10 +60,6 @@ def _next_or(request, fallback: str) -> str:
                                        require_https=request.is_secure()):
         return target
     return fallback
-
-
-def _error_message(request, error: ValidationError) -> None:
-    messages.error(request, " ".join(error.messages))
 
 
 def _int_or_none(value):
@@ -257,7 +254,7 @@ def _change_member(request, body, action):
                                         structure=form.cleaned_data["structure"],
                                         position=form.cleaned_data["position"])
         except ValidationError as error:
-            _error_message(request, error)
+            flash_service_error(request, error)
         else:
             messages.success(request, _("Changes saved."))
     else:
@@ -331,7 +328,7 @@ def meeting_update(request, pk):
         try:
             services.set_meeting_status(meeting, action, by=request.user)
         except ValidationError as error:
-            _error_message(request, error)
+            flash_service_error(request, error)
         else:
             messages.success(request, {
                 Meeting.Status.HELD: _("Meeting marked as held."),
@@ -490,10 +487,9 @@ def action_list(request, pk):
         owner = filters.cleaned_data["owner"]
     actions = queries.project_actions(project, request.user, status=status, owner=owner)
     page = Paginator(actions, ACTIONS_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = query_without(request, "page")
     context = {"project": project, "tab": "actions", "filters": filters, "page": page,
-               "query": query.urlencode(), "can_edit": can_manage_project(request.user, project)}
+               "query": query, "can_edit": can_manage_project(request.user, project)}
     return render(request, "programmes/governance/action_list.html", context)
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communities.models import User
-from essaimage.forms import apply_service_errors
+from essaimage.forms import apply_service_errors, flash_service_error
 from essaimage.scoping import require
 
 from ..forms.training import (
@@ -112,7 +112,7 @@ def module_update(request, pk):
             try:
                 services.delete_module(module, by=request.user)
             except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
+                flash_service_error(request, error)
                 return redirect("programmes:module_update", module.pk)
             messages.success(request, _("The module is removed from the plan."))
             return redirect(plan_url)
@@ -325,7 +325,7 @@ def registration_cancel(request, pk):
     try:
         promoted = services.cancel_registration(registration, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_service_error(request, error)
     else:
         messages.success(request, _("The registration of %(person)s is cancelled.")
                          % {"person": registration.person})
@@ -473,7 +473,7 @@ def _toolkit_action(request, project):
             messages.success(request, _("“%(title)s” is no longer in the toolkit.")
                              % {"title": item.resource.title})
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_service_error(request, error)
     return redirect("programmes:toolkit", project.pk)
 
 
@@ -489,7 +489,7 @@ def toolkit_acknowledge(request, pk):
         try:
             services.acknowledge_item(item, site=form.cleaned_data["site"], by=request.user)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            flash_service_error(request, error)
         else:
             messages.success(request, _("Receipt of “%(title)s” (version %(version)s) is "
                                         "acknowledged for %(site)s.")
