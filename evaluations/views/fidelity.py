@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from essaimage.forms import apply_service_errors
+from essaimage.forms import apply_service_errors, flash_service_error
+from essaimage.pagination import query_without
 from essaimage.scoping import require
 from programmes.models import ScalingProject
 from programmes.permissions import (
@@ -149,7 +150,7 @@ def scale_edit(request, project_pk):
         try:
             services.delete_domain(domain, by=request.user)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            flash_service_error(request, error)
         else:
             messages.success(request, _("Domain removed."))
         return back
@@ -160,7 +161,7 @@ def scale_edit(request, project_pk):
         try:
             services.delete_item(item, by=request.user)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            flash_service_error(request, error)
         else:
             messages.success(request, _("Item removed."))
         return back
@@ -243,7 +244,7 @@ def assessment(request, pk):
             except ValidationError as error:
                 if assessment.status == FidelityAssessment.Status.COMPLETED:
                     # Completed meanwhile (another tab, a colleague): show it as it stands.
-                    messages.error(request, " ".join(error.messages))
+                    flash_service_error(request, error)
                     return redirect("evaluations:assessment", assessment.pk)
                 apply_service_errors(form, error)
             else:
@@ -317,23 +318,20 @@ def comparison(request, project_pk):
         indicator = results_form.indicator()
         if indicator is not None:
             results = fidelity_results.fidelity_results(indicator, page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = query_without(request, "page")
     # The sort links keep the chosen indicator (and start again at the first page).
-    kept = request.GET.copy()
-    for name in ("page", "tri"):
-        kept.pop(name, None)
+    kept = query_without(request, "page", "tri")
     context = {
         "project": project,
         "tab": "evaluation",
         "subtab": "fidelity",
-        "sort_query": f"&{kept.urlencode()}" if kept else "",
+        "sort_query": f"&{kept}" if kept else "",
         "scale": scale,
         "domains": domains,
         "page": page,
         "averages": averages,
         "sort": sort,
-        "query": query.urlencode(),
+        "query": query,
         "results": results,
         "results_form": results_form,
         "high_fidelity": fidelity_results.HIGH_FIDELITY,

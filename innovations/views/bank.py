@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from essaimage.files import private_file_response
 from essaimage.forms import apply_service_errors
+from essaimage.pagination import query_without
 from essaimage.scoping import require
 
 from ..filters import ResourceFilter
@@ -44,12 +45,6 @@ def _is_partial(request) -> bool:
     return bool(request.htmx) and not request.htmx.history_restore_request
 
 
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 # --- Bank search ----------------------------------------------------------------------------
 
 
@@ -67,7 +62,7 @@ def bank_search(request):
         "filters": filters,
         "search": search,
         "page": page,
-        "query": _query_without_page(request),
+        "query": query_without(request, "page"),
     }
     if _is_partial(request):
         response = render(request, "innovations/bank/_bank_results.html",
@@ -187,7 +182,7 @@ def resource_list(request):
     page = Paginator(filterset.qs, selectors.RESOURCE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    context = {"filterset": filterset, "page": page, "query": _query_without_page(request)}
+    context = {"filterset": filterset, "page": page, "query": query_without(request, "page")}
     if _is_partial(request):
         response = render(request, "innovations/bank/_resource_results.html",
                           {**context, "oob": True})

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from essaimage.forms import apply_service_errors
+from essaimage.pagination import query_without
 from essaimage.scoping import require
 
 from ..forms.adopters import (
@@ -46,12 +47,6 @@ from ..permissions import (
 )
 from ..queries import adopters as queries
 from ..services import adopters as services
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _picker_search(request, form_class, **form_kwargs):
@@ -119,7 +114,7 @@ def candidate_list(request, pk):
         "project": project,
         "tab": "candidates",
         "page": page,
-        "query": _query_without_page(request),
+        "query": query_without(request, "page"),
         "status": status,
         "status_filters": [(value, label, counts[value])
                            for value, label in AdopterCandidate.Status.choices],
@@ -252,7 +247,7 @@ def site_list(request, pk):
         "filter_form": filter_form,
         "is_filtered": bool(filters["status"] or filters["territory"]),
         "page": page,
-        "query": _query_without_page(request),
+        "query": query_without(request, "page"),
         "status_counts": [(value, label, counts[value])
                           for value, label in AdopterSite.Status.choices],
         "toolkit_required": queries.required_toolkit_count(project),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from essaimage.forms import apply_service_errors
+from essaimage.pagination import query_without
 
 from .. import pipeline
 from ..forms.pipeline import (
@@ -52,15 +53,14 @@ def roadmap(request, pk):
     filters = filter_form.filters()
     data = programme_roadmap(programme, request.user, page_number=request.GET.get("page"),
                              **filters)
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = query_without(request, "page")
     context = {
         "programme": programme,
         "roadmap": data,
         "page": data.page,
         "filter_form": filter_form,
         "is_filtered": bool(filters.get("stage") or filters.get("status")),
-        "query": query.urlencode(),
+        "query": query,
         "can_edit": is_programme_staff(request.user, programme),
     }
     return render(request, "programmes/roadmap.html", context)
