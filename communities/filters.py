@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from .forms import TerritoryChoiceField
+from .forms.structures import TerritoryChoiceField
 from .models import Structure, Territory
 
 

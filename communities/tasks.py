@@ -3,7 +3,7 @@ from smtplib import SMTPException
 from celery import shared_task
 
 from .models import Invitation
-from .services import send_invitation_email
+from .services.structures import send_invitation_email
 
 
 @shared_task(

@@ -15,7 +15,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from communities import selectors as community_selectors
+from communities.selectors import structures as community_selectors
 from innovations.selectors import home as innovation_selectors
 from programmes import selectors as programme_selectors
 from programmes.queries import home as programme_queries

@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from communities.services import update_profile
+from communities.services.structures import update_profile
 
 from .home import build_home
 from .i18n import set_language_cookie

@@ -6,7 +6,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from communities import services
+from communities.services import structures as services
 from communities.models import Invitation, Membership, Structure
 
 from ..factories import InvitationFactory, MembershipFactory, StructureFactory, UserFactory, department

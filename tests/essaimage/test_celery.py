@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 
-from communities import services
+from communities.services import structures as services
 from communities.models import Membership
 
 pytestmark = pytest.mark.services

@@ -1,8 +1,7 @@
 from django.urls import path
 
-from . import views
+from ..views import structures as views
 
-app_name = "communities"
 
 urlpatterns = [
     path("structures/", views.structure_list, name="structure_list"),

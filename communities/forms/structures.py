@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Membership, Structure, Territory, User
-from .validators import compact, validate_rna, validate_siret
+from ..models import Membership, Structure, Territory, User
+from ..validators import compact, validate_rna, validate_siret
 
 DESCRIPTION_MAX_LENGTH = 5000
 

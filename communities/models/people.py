@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .validators import validate_postal_code, validate_rna, validate_siret
+from ..validators import validate_postal_code, validate_rna, validate_siret
 
 
 def fold(text: str) -> str:

@@ -1,6 +1,6 @@
 """Reads about people and structures that several pages share."""
 
-from .models import Invitation, Membership, Structure
+from ..models import Invitation, Membership, Structure
 
 
 def memberships_of(user):

@@ -15,11 +15,12 @@ from essaimage.forms import apply_service_errors, flash_service_error
 from essaimage.pagination import query_without
 from essaimage.i18n import set_language_cookie
 
-from . import selectors, services
-from .filters import StructureFilter
-from .forms import InvitationForm, MembershipRoleForm, ProfileForm, StructureForm
-from .models import Invitation, Structure
-from .permissions import (
+from ..selectors import structures as selectors
+from ..services import structures as services
+from ..filters import StructureFilter
+from ..forms.structures import InvitationForm, MembershipRoleForm, ProfileForm, StructureForm
+from ..models import Invitation, Structure
+from ..permissions import (
     get_invitation_for_manager,
     get_membership_for_manager,
     get_structure_for_user,

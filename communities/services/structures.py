@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import (
+from ..models import (
     Invitation,
     Membership,
     Structure,
@@ -13,7 +13,7 @@ from .models import (
     default_invitation_expiry,
     new_invitation_key,
 )
-from .validators import department_code_for_postal_code
+from ..validators import department_code_for_postal_code
 
 STRUCTURE_FIELDS = (
     "name",
@@ -123,7 +123,7 @@ def remove_member(membership: Membership) -> None:
 
 
 def _queue_invitation_email(invitation: Invitation) -> None:
-    from .tasks import send_invitation_email_task
+    from ..tasks import send_invitation_email_task
 
     # Queue after commit: until then the worker cannot see the invitation.
     transaction.on_commit(lambda: send_invitation_email_task.delay(invitation.pk))

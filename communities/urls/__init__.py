@@ -1,0 +1,9 @@
+"""The communities pages. Each part of the app keeps its routes in its own module."""
+
+from . import structures
+
+app_name = "communities"
+
+urlpatterns = [
+    *structures.urlpatterns,
+]
