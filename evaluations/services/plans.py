@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from innovations.uploads import validate_upload
+from essaimage.uploads import validate_upload
 from programmes.models import ScalingProject
 
 from ..models import EvaluationPhase, EvaluationPlan, PhaseReport

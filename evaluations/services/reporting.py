@@ -12,7 +12,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from innovations.uploads import validate_upload
+from essaimage.uploads import validate_upload
 from programmes.models import AdopterSite, ScalingProject
 
 from ..models import (

@@ -13,7 +13,7 @@ from communities.models import Structure
 from ..models import Comment, Endorsement, Innovation, Resource
 from ..scaling import ScalingModel
 from ..selectors.bank import BankFilters, Sort
-from ..uploads import MAX_UPLOAD_BYTES, SIGNATURES, validate_upload
+from essaimage.uploads import MAX_UPLOAD_BYTES, SIGNATURES, validate_upload
 
 QUERY_MAX_LENGTH = 200
 COMMENT_MAX_LENGTH = Comment._meta.get_field("body").max_length

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from communities.models import Membership, Structure, fold
 
 from ..models import Comment, Endorsement, Innovation, Resource, ResourceRating
-from ..uploads import validate_upload
+from essaimage.uploads import validate_upload
 
 RESOURCE_FIELDS = ("title", "description", "kind", "innovation", "structure", "url", "licence",
                    "version", "is_published")

@@ -26,7 +26,7 @@ from ..models import (
     Question,
     ReviewAssignment,
 )
-from ..uploads import validate_upload
+from essaimage.uploads import validate_upload
 from .records import innovation_for_selected_application
 
 CALL_FIELDS = ("kind", "title", "description", "organiser", "eligible_kinds", "opens_at",

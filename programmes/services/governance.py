@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities.models import User
-from innovations.uploads import validate_upload
+from essaimage.uploads import validate_upload
 
 from ..models import (
     ActionItem,

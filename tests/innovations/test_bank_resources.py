@@ -10,7 +10,7 @@ from django.urls import reverse
 from communities.models import Membership
 from innovations.models import Resource, ResourceRating
 from innovations.services import bank as services
-from innovations.uploads import MAX_UPLOAD_BYTES
+from essaimage.uploads import MAX_UPLOAD_BYTES
 
 from ..factories import (
     InnovationFactory,
