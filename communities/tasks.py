@@ -19,3 +19,38 @@ def send_invitation_email_task(invitation_id: int) -> None:
     if invitation is None:  # deleted since it was queued: nothing to send
         return
     send_invitation_email(invitation)
+
+
+NOTIFICATION_RETRY = {
+    "autoretry_for": (SMTPException, ConnectionError, TimeoutError),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "max_retries": 6,
+}
+
+
+@shared_task(**NOTIFICATION_RETRY)
+def send_notification_email_task(notification_id: int) -> None:
+    from .services.notifications import send_notification_email
+
+    send_notification_email(notification_id)
+
+
+@shared_task
+def send_notification_digests_task() -> int:
+    """Queue one digest per person with items waiting (run daily by beat)."""
+    from .services.notifications import people_with_digest_waiting
+
+    people = list(people_with_digest_waiting().values_list("pk", flat=True))
+    for pk in people:
+        send_notification_digest_task.delay(pk)
+    return len(people)
+
+
+@shared_task(**NOTIFICATION_RETRY)
+def send_notification_digest_task(user_id: int) -> int:
+    from .models import User
+    from .services.notifications import send_digest
+
+    person = User.objects.filter(pk=user_id, is_active=True).first()
+    return send_digest(person) if person else 0

@@ -221,6 +221,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "essaimage.tasks.clear_expired_sessions_task",
         "schedule": crontab(hour=3, minute=30),
     },
+    # The daily digest of notifications, every morning at 07:00, Paris time.
+    "notification-digests": {
+        "task": "communities.tasks.send_notification_digests_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 # --- Security ----------------------------------------------------------------

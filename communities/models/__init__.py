@@ -16,3 +16,15 @@ from .people import (  # noqa: F401
     InvitationQuerySet,
     Invitation,
 )
+from .spaces import (  # noqa: F401
+    MESSAGE_MAX_LENGTH,
+    Attachment,
+    Post,
+    Space,
+    SpaceMember,
+    SpaceQuerySet,
+    Thread,
+)
+from .codev import CodevContribution, CodevSession  # noqa: F401, E402
+from .events import Event, EventQuerySet, EventRegistration  # noqa: F401, E402
+from .notifications import Notification, NotificationPreference  # noqa: F401, E402

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from communities.models import Membership, Structure, Territory
+from communities.models import Membership, Space, Structure, Territory
 from innovations.models import Application
 
 from .base import Programme
@@ -179,6 +179,9 @@ class Cohort(models.Model):
     ends_on = models.DateField(_("end"), null=True, blank=True)
     sites = models.ManyToManyField(AdopterSite, blank=True, related_name="cohorts",
                                    verbose_name=_("sites"))
+    # The cohort's community space; its structures follow the cohort's sites.
+    space = models.OneToOneField(Space, models.SET_NULL, null=True, blank=True,
+                                 related_name="cohort", verbose_name=_("community space"))
 
     history = HistoricalRecords(m2m_fields=[sites])
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from communities.models import Membership, Structure
+from communities.models import Membership, Space, Structure
 
 
 class ProgrammeQuerySet(models.QuerySet):
@@ -53,6 +53,9 @@ class Programme(models.Model):
     funders = models.ManyToManyField(
         Structure, blank=True, related_name="funded_programmes", verbose_name=_("funders")
     )
+    # The space open to all the programme's adopters, beside each cohort's own.
+    space = models.OneToOneField(Space, models.SET_NULL, null=True, blank=True,
+                                 related_name="programme", verbose_name=_("community space"))
     is_archived = models.BooleanField(_("archived"), default=False)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
