@@ -4,7 +4,24 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Invitation, Membership, Structure, Territory, User
+from .models import (
+    Attachment,
+    CodevContribution,
+    CodevSession,
+    Event,
+    EventRegistration,
+    Invitation,
+    Membership,
+    Notification,
+    NotificationPreference,
+    Post,
+    Space,
+    SpaceMember,
+    Structure,
+    Territory,
+    Thread,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -99,3 +116,94 @@ class InvitationAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("status"))
     def status_label(self, invitation):
         return invitation.get_status_display()
+
+
+# --- The life of the community -----------------------------------------------------------
+
+
+class SpaceMemberInline(admin.TabularInline):
+    model = SpaceMember
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Space)
+class SpaceAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "is_archived", "created_at"]
+    list_filter = ["kind", "is_archived"]
+    search_fields = ["name", "description"]
+    autocomplete_fields = ["structures"]
+    inlines = [SpaceMemberInline]
+
+
+class PostInline(admin.StackedInline):
+    model = Post
+    extra = 0
+    fields = ["author", "body", "is_hidden", "hidden_reason", "hidden_by"]
+    autocomplete_fields = ["author", "hidden_by"]
+
+
+@admin.register(Thread)
+class ThreadAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "space", "kind", "author", "reply_count", "is_pinned", "is_locked",
+                    "is_hidden", "last_activity_at"]
+    list_filter = ["kind", "is_pinned", "is_locked", "is_hidden", "space"]
+    search_fields = ["title", "posts__body"]
+    list_select_related = ["space", "author"]
+    autocomplete_fields = ["author", "hidden_by"]
+    raw_id_fields = ["helpful_post"]
+    inlines = [PostInline]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "post", "size", "uploaded_at"]
+    raw_id_fields = ["post"]
+
+
+class CodevContributionInline(admin.TabularInline):
+    model = CodevContribution
+    extra = 0
+    autocomplete_fields = ["author"]
+
+
+@admin.register(CodevSession)
+class CodevSessionAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "space", "case_holder", "facilitator", "scheduled_at", "step"]
+    list_filter = ["step", "space"]
+    search_fields = ["title", "problem_statement", "action_plan"]
+    autocomplete_fields = ["case_holder", "facilitator", "consultants"]
+    inlines = [CodevContributionInline]
+
+
+class EventRegistrationInline(admin.TabularInline):
+    model = EventRegistration
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
+@admin.register(Event)
+class EventAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "kind", "starts_at", "capacity", "organiser", "is_cancelled"]
+    list_filter = ["kind", "is_cancelled"]
+    search_fields = ["title", "description", "place"]
+    date_hierarchy = "starts_at"
+    autocomplete_fields = ["organiser", "spaces"]
+    inlines = [EventRegistrationInline]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["title", "recipient", "kind", "delivery", "created_at", "read_at",
+                    "emailed_at"]
+    list_filter = ["kind", "delivery"]
+    search_fields = ["title", "recipient__email"]
+    list_select_related = ["recipient"]
+    autocomplete_fields = ["recipient", "actor"]
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "delivery"]
+    list_filter = ["kind", "delivery"]
+    autocomplete_fields = ["user"]

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from essaimage.scoping import get_visible_or_404, require
 
-from .models import Invitation, Membership, Structure
+from .models import Invitation, Membership, Space, Structure
 
 
 def can_manage_structure(user, structure: Structure) -> bool:
@@ -62,3 +62,25 @@ def get_membership_for_manager(user, pk) -> Membership:
 def get_invitation_for_manager(user, pk) -> Invitation:
     """Return an invitation that `user` manages; others get a 404."""
     return get_visible_or_404(Invitation.objects.select_related("structure"), user, pk=pk)
+
+
+# --- Spaces -------------------------------------------------------------------------
+# One rule for every part that lives in a space (threads, co-development, events): read
+# if you take part, moderate if you are a moderator of the space or a platform admin.
+
+
+def can_read_space(user, space) -> bool:
+    return Space.objects.visible_to(user).filter(pk=space.pk).exists()
+
+
+def can_moderate_space(user, space) -> bool:
+    return Space.objects.moderated_by(user).filter(pk=space.pk).exists()
+
+
+def get_space_for_user(user, pk, *, moderate=False):
+    """Return the space if `user` takes part in it (404 otherwise); `moderate` requires a
+    moderator (403 for a participant)."""
+    space = get_visible_or_404(Space.objects.all(), user, pk=pk)
+    if moderate:
+        require(can_moderate_space(user, space))
+    return space
