@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.test.utils import override_settings
 
 from communities.models import Structure, User
+from essaimage.benchdata.community import create_community, delete_community
 from essaimage.benchdata.directory import BENCH_DOMAIN, BENCH_EMAIL, BenchData, create_directory
 from essaimage.benchdata.evaluations import create_evaluations, delete_evaluations
 from essaimage.benchdata.innovations import create_bank, create_reviewed_call
@@ -66,6 +67,7 @@ class Command(BaseCommand):
             evaluation = create_evaluations(
                 data, programme, big_project, options["evaluation_projects"],
                 options["evaluation_sites"], directory["structures"])
+            community = create_community(data, programme, directory)
         self.analyze()
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(
@@ -76,7 +78,9 @@ class Command(BaseCommand):
             f"{options['applications'] * options['reviews_per_application']} reviews, "
             f"a programme of {options['projects']} projects, one with {options['sites']} sites "
             f"and {1 + options['evaluation_projects']} of them reporting indicators "
-            f"({evaluation['reports']} reports, {evaluation['values']} values) "
+            f"({evaluation['reports']} reports, {evaluation['values']} values), "
+            f"a cohort space of {community['threads']} threads and {community['posts']} "
+            f"messages, an adopter in 3 structures with {community['sites']} sites "
             f"(seed {options['seed']}). Bench login: {BENCH_EMAIL}."
         ))
 
@@ -101,6 +105,7 @@ class Command(BaseCommand):
         with override_settings(SIMPLE_HISTORY_ENABLED=False):
             programmes = Programme.objects.filter(staff=bench_user)
             delete_evaluations(programmes)
+            delete_community(programmes)
             Registration.objects.filter(session__module__project__programme__in=programmes).delete()
             TrainingSession.objects.filter(module__project__programme__in=programmes).delete()
             AdopterSite.objects.filter(project__programme__in=programmes).delete()

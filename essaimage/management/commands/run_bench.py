@@ -23,7 +23,8 @@ from django.db.models import Count
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
-from communities.models import Membership, Structure, User
+from communities.models import Membership, Space, Structure, Thread, User
+from essaimage.benchdata.community import PORTAL_EMAIL
 from essaimage.benchdata.directory import BENCH_EMAIL, COMMON_WORD
 from essaimage.benchdata.innovations import BANK_QUERY
 from innovations.models import Call, Theme
@@ -43,6 +44,9 @@ class BenchFacts:
     programme_id: int
     big_project_id: int
     big_site_id: int
+    adopter: User
+    cohort_space_id: int
+    long_thread_id: int
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,11 @@ class Page:
 
     name: str
     path: str | Callable[[BenchFacts], str]
+    # Who asks: the bench login (programme staff) unless the page is an adopter's.
+    as_adopter: bool = False
+
+    def person(self, facts: BenchFacts) -> User:
+        return facts.adopter if self.as_adopter else facts.user
 
     def resolve(self, facts: BenchFacts) -> str:
         return self.path(facts) if callable(self.path) else self.path
@@ -122,8 +131,11 @@ def load_facts() -> BenchFacts:
     big_project = (ScalingProject.objects.filter(programme=programme)
                    .annotate(site_count=Count("sites")).order_by("-site_count").first())
     big_site = big_project.sites.order_by("pk").first()
+    space = Space.objects.get(cohort__programme=programme)
+    long_thread = Thread.objects.filter(space=space).order_by("-reply_count").first()
     return BenchFacts(user, busiest["department__code"], membership.structure_id, COMMON_WORD,
-                      call.pk, theme.slug, programme.pk, big_project.pk, big_site.pk)
+                      call.pk, theme.slug, programme.pk, big_project.pk, big_site.pk,
+                      User.objects.get(email=PORTAL_EMAIL), space.pk, long_thread.pk)
 
 
 def session_cookie(user: User) -> str:
@@ -192,18 +204,20 @@ def count_page_queries(client: Client, path: str) -> int:
     return len(queries)
 
 
-def time_pages(timer: HttpTimer, paths: list[str], warmup: int, requests: int) -> list[list]:
-    """Durations of each path, requested in turn rather than one path after the other.
+def time_pages(timers: list[HttpTimer], paths: list[str], warmup: int,
+               requests: int) -> list[list]:
+    """Durations of each path (each with the timer of the person asking), requested in turn
+    rather than one path after the other.
 
     Taking turns spreads any background load over every page alike, so that the ratios to
     the floor hold even when the machine is not idle.
     """
     for _ in range(warmup):
-        for path in paths:
+        for timer, path in zip(timers, paths):
             timer.get(path)
     durations = [[] for _ in paths]
     for _ in range(requests):
-        for index, path in enumerate(paths):
+        for index, (timer, path) in enumerate(zip(timers, paths)):
             durations[index].append(timer.get(path))
     return durations
 
@@ -296,16 +310,22 @@ class Command(BaseCommand):
 
     def measure_pages(self, base_url, facts, pages, warmup, requests) -> list[Result]:
         paths = [page.resolve(facts) for page in pages]
-        for page, path in zip(pages, paths):
-            self.stdout.write(f"  {page.name}: GET {path}")
-        timer = HttpTimer(base_url, session_cookie(facts.user))
+        people = [page.person(facts) for page in pages]
+        for page, path, person in zip(pages, paths, people):
+            self.stdout.write(f"  {page.name}: GET {path} as {person.email}")
+        timers = {person: HttpTimer(base_url, session_cookie(person)) for person in set(people)}
         try:
-            durations = time_pages(timer, paths, warmup, requests)
+            durations = time_pages([timers[person] for person in people], paths, warmup,
+                                   requests)
         finally:
-            timer.close()
-        client = Client()
-        client.force_login(facts.user)
+            for timer in timers.values():
+                timer.close()
+        clients = {}
+        for person in set(people):
+            clients[person] = Client()
+            clients[person].force_login(person)
         return [
-            Result(page.name, path, page_durations, count_page_queries(client, path))
-            for page, path, page_durations in zip(pages, paths, durations)
+            Result(page.name, path, page_durations,
+                   count_page_queries(clients[person], path))
+            for page, path, person, page_durations in zip(pages, paths, people, durations)
         ]
