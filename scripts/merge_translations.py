@@ -29,11 +29,15 @@ for entry in po:
         if (stale or not entry.msgstr_plural.get(0)) and isinstance(value, list):
             entry.msgstr_plural = {0: value[0], 1: value[1]}
             filled += 1
-            stale and entry.flags.remove("fuzzy")
+        else:
+            continue
     elif (stale or not entry.msgstr) and isinstance(pending.get(key), str):
         entry.msgstr = pending[key]
         filled += 1
-        stale and entry.flags.remove("fuzzy")
+    else:
+        continue
+    if stale:
+        entry.flags.remove("fuzzy")
 po.save()
 
 missing = [e for e in po if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)]
