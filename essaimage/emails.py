@@ -11,8 +11,10 @@ def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def send_templated_email(name: str, *, to: list[str], context: dict, language: str) -> None:
-    """Send `emails/<name>.*` to `to`, written in `language`, with a plain-text and an HTML part."""
+def send_templated_email(name: str, *, to: list[str], context: dict, language: str,
+                         attachments: tuple = ()) -> None:
+    """Send `emails/<name>.*` to `to`, written in `language`, with a plain-text and an HTML part
+    (and `attachments`, as (filename, content, mimetype) triples)."""
     with translation.override(language):
         context = {"site_url": settings.SITE_URL, **context}
         subject = render_to_string(f"emails/{name}.subject.txt", context)
@@ -21,4 +23,6 @@ def send_templated_email(name: str, *, to: list[str], context: dict, language: s
         html = render_to_string(f"emails/{name}.html", context)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, to)
     message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
     message.send()

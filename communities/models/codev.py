@@ -16,6 +16,12 @@ from simple_history.models import HistoricalRecords
 from .spaces import MESSAGE_MAX_LENGTH, Space
 
 
+class CodevSessionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Sessions of the spaces the person takes part in."""
+        return self.filter(space__in=Space.objects.visible_to(user).values("pk"))
+
+
 class CodevSession(models.Model):
     class Step(models.IntegerChoices):
         PROBLEM = 1, _("Statement of the problem")
@@ -47,6 +53,7 @@ class CodevSession(models.Model):
     lessons = models.TextField(_("lessons learnt"), blank=True, max_length=MESSAGE_MAX_LENGTH)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    objects = CodevSessionQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[consultants])
 
     class Meta:
