@@ -15,6 +15,7 @@ urlpatterns = [
     path("compte/", include("allauth.urls")),
     path("programmes/", include("programmes.urls")),
     path("evaluations/", include("evaluations.urls")),
+    path("rapports/", include("essaimage.urls_reports")),
     path("", include("innovations.urls")),
     path("", include("communities.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,90 @@
+"""Template tools of the PDF reports: French typography, numbers in the reader's locale, and
+the panel that requests a report and lists its history on the page it is about."""
+
+import re
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+
+from django import template
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils.formats import number_format
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+register = template.Library()
+
+NNBSP = "\u202f"  # narrow no-break space: « espace fine insécable »
+# Whitespace before a high punctuation mark, and inside French quotation marks.
+_BEFORE_HIGH = re.compile(r"[ \u00a0\u202f]+([;:!?])")
+_AFTER_OPENING = re.compile(r"«[ \u00a0\u202f]*")
+_BEFORE_CLOSING = re.compile(r"[ \u00a0\u202f]*»")
+
+
+def french_typography(text: str) -> str:
+    """Narrow no-break spaces before ; : ! ? (where a space was typed, so that URLs, times and
+    HTML entities are left alone) and inside « »."""
+    text = _BEFORE_HIGH.sub(NNBSP + r"\1", text)
+    text = _AFTER_OPENING.sub("«" + NNBSP, text)
+    return _BEFORE_CLOSING.sub(NNBSP + "»", text)
+
+
+@register.filter(is_safe=True, needs_autoescape=True)
+def fr_typo(value, autoescape=True):
+    """French typography for the text of a report, when the report speaks French."""
+    text = conditional_escape(value) if autoescape else str(value)
+    if not (get_language() or "").startswith("fr"):
+        return text
+    result = french_typography(str(text))
+    return mark_safe(result) if autoescape or hasattr(text, "__html__") else result
+
+
+@register.filter
+def num(value, places=None):
+    """A number in the reader's locale, thousands grouped ("12 500,5"); a dash when missing.
+    `places` fixes the decimals; by default whole numbers have none and others at most two."""
+    if value is None or value == "":
+        return "—"
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return value
+    if places in (None, ""):
+        places = 0 if number == number.to_integral_value() else 2
+    return number_format(number, decimal_pos=int(places), use_l10n=True, force_grouping=True)
+
+
+@register.simple_tag(takes_context=True)
+def report_panel(context, subject, kind_key, params=None):
+    """The panel of one kind of report about `subject`: its state, its history, a button to
+    ask for it. Renders nothing when the kind is not registered or the reader may not read it,
+    so that a page can include panels of apps it does not know."""
+    from essaimage.views_reports import panel_context
+
+    request = context.get("request")
+    if request is None or subject is None:
+        return ""
+    panel = panel_context(request, kind_key, subject)
+    if panel is None:
+        return ""
+    return render_to_string("reports/_panel.html", panel, request=request)
+
+
+@lru_cache(maxsize=1)
+def _chart_rules() -> str:
+    path = finders.find("css/reports-charts.css")
+    return Path(path).read_text(encoding="utf-8") if path else ""
+
+
+@register.filter(is_safe=True)
+def chart_svg(svg):
+    """An inline SVG chart carrying its own style rules: WeasyPrint draws inline SVG apart from
+    the page's stylesheet."""
+    text = str(svg or "")
+    start = text.find("<svg")
+    end = text.find(">", start)
+    if start < 0 or end < 0:
+        return svg
+    return mark_safe(f"{text[:end + 1]}<style>{_chart_rules()}</style>{text[end + 1:]}")
