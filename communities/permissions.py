@@ -84,3 +84,69 @@ def get_space_for_user(user, pk, *, moderate=False):
     if moderate:
         require(can_moderate_space(user, space))
     return space
+
+
+# --- Events and co-development --------------------------------------------------------
+# An event is read by the people of the spaces it is open to (and its organiser); its
+# organiser and the moderators of those spaces manage it. A co-development session is read
+# by the people of its space; its facilitator and the space's moderators run it.
+
+
+def can_create_events(user) -> bool:
+    """Moderators of at least one space (programme staff) and platform admins organise events."""
+    return Space.objects.moderated_by(user).exists()
+
+
+def can_manage_event(user, event) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or event.organiser_id == user.pk:
+        return True
+    return Space.objects.moderated_by(user).filter(events=event).exists()
+
+
+def get_event_for_user(user, pk, *, manage=False):
+    """Return the event if `user` may read it (404 otherwise); `manage` requires its organiser
+    or a moderator of one of its spaces (403 for the other readers)."""
+    from .models import Event
+
+    event = get_visible_or_404(Event.objects.select_related("organiser"), user, pk=pk)
+    if manage:
+        require(can_manage_event(user, event))
+    return event
+
+
+@dataclass(frozen=True)
+class CodevAccess:
+    """One person's place in one co-development session."""
+
+    is_case_holder: bool
+    is_facilitator: bool
+    is_consultant: bool
+    can_moderate: bool
+
+    @property
+    def can_run(self) -> bool:
+        return self.is_facilitator or self.can_moderate
+
+    @property
+    def is_in_session(self) -> bool:
+        return self.is_case_holder or self.is_facilitator or self.is_consultant
+
+
+def codev_access(user, session) -> CodevAccess:
+    """Read a person's roles in a session once, for pages that need several answers."""
+    return CodevAccess(
+        is_case_holder=session.case_holder_id == user.pk,
+        is_facilitator=session.facilitator_id == user.pk,
+        is_consultant=session.consultants.filter(pk=user.pk).exists(),
+        can_moderate=can_moderate_space(user, session.space),
+    )
+
+
+def get_codev_session_for_user(user, pk):
+    """Return the session if `user` takes part in its space; a 404 otherwise."""
+    from .models import CodevSession
+
+    return get_visible_or_404(
+        CodevSession.objects.select_related("space", "case_holder", "facilitator"), user, pk=pk)

@@ -54,3 +54,36 @@ def send_notification_digest_task(user_id: int) -> int:
 
     person = User.objects.filter(pk=user_id, is_active=True).first()
     return send_digest(person) if person else 0
+
+
+# --- Events ------------------------------------------------------------------------------
+
+
+@shared_task
+def send_event_reminders_task() -> int:
+    """Remind the people registered to the events of the next 24 hours (run hourly by beat);
+    each reminder goes at most once, a failed one is tried again at the next run."""
+    from .services.events import send_reminders
+
+    return send_reminders()
+
+
+@shared_task(**NOTIFICATION_RETRY)
+def send_event_seat_offered_email_task(registration_id: int) -> None:
+    from .models import EventRegistration
+    from .services.events import send_seat_offered_email
+
+    registration = (EventRegistration.objects.select_related("person", "event")
+                    .filter(pk=registration_id).first())
+    if registration is None:  # deleted since it was queued: nothing to send
+        return
+    send_seat_offered_email(registration)
+
+
+@shared_task(**NOTIFICATION_RETRY)
+def send_event_cancelled_emails_task(event_id: int) -> int:
+    from .models import Event
+    from .services.events import send_cancelled_emails
+
+    event = Event.objects.filter(pk=event_id).first()
+    return send_cancelled_emails(event) if event else 0

@@ -226,6 +226,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "communities.tasks.send_notification_digests_task",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Reminders of the events of the next 24 hours: every hour, on the hour.
+    "event-reminders": {
+        "task": "communities.tasks.send_event_reminders_task",
+        "schedule": crontab(minute=0),
+    },
     # Reports whose worker died give way to a retry: every 10 minutes.
     "sweep-stale-reports": {
         "task": "essaimage.tasks.sweep_stale_reports_task",

@@ -527,3 +527,83 @@ class QuestionnaireAssignmentFactory(factory.django.DjangoModelFactory):
     questionnaire = factory.SubFactory(QuestionnaireFactory)
     site = factory.SubFactory(AdopterSiteFactory,
                               project=factory.SelfAttribute("..questionnaire.project"))
+
+
+# --- communities: events and co-development ------------------------------------------------
+
+from communities.models import (  # noqa: E402
+    CodevContribution,
+    CodevSession,
+    Event,
+    EventRegistration,
+    Space,
+    SpaceMember,
+)
+
+
+def community_space(*, name=None, kind=Space.Kind.COHORT, structures=(), moderators=(),
+                    participants=()) -> Space:
+    """A space with the structures whose members take part, and named moderators and
+    participants."""
+    space = Space.objects.create(name=name or f"Espace {Space.objects.count() + 1}", kind=kind)
+    space.structures.set(structures)
+    for user in moderators:
+        SpaceMember.objects.create(space=space, user=user, role=SpaceMember.Role.MODERATOR)
+    for user in participants:
+        SpaceMember.objects.create(space=space, user=user, role=SpaceMember.Role.PARTICIPANT)
+    return space
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Rencontre n°{n}")
+    kind = Event.Kind.MEETUP
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=10))
+    ends_at = factory.LazyAttribute(lambda event: event.starts_at + timedelta(hours=2))
+    place = "Maison des associations, Nevers"
+    organiser = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def spaces(event, create, extracted, **kwargs):
+        if create and extracted:
+            event.spaces.set(extracted)
+
+
+class EventRegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EventRegistration
+
+    event = factory.SubFactory(EventFactory)
+    person = factory.SubFactory(UserFactory)
+    status = EventRegistration.Status.REGISTERED
+
+
+class CodevSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CodevSession
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Situation n°{n}")
+    case_holder = factory.SubFactory(UserFactory)
+    facilitator = factory.SubFactory(UserFactory)
+    scheduled_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+    place = "Visio"
+    problem_statement = "Nos bénévoles s'essoufflent au bout de six mois."
+
+    @factory.post_generation
+    def consultants(session, create, extracted, **kwargs):
+        if create and extracted:
+            session.consultants.set(extracted)
+
+
+class CodevContributionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CodevContribution
+
+    session = factory.SubFactory(CodevSessionFactory)
+    author = factory.SubFactory(UserFactory)
+    kind = CodevContribution.Kind.QUESTION
+    text = "Depuis quand est-ce ainsi ?"

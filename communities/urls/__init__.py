@@ -1,9 +1,12 @@
 """The communities pages. Each part of the app keeps its routes in its own module."""
 
 from . import structures
+from . import events, codev
 
 app_name = "communities"
 
 urlpatterns = [
     *structures.urlpatterns,
+    *events.urlpatterns,
+    *codev.urlpatterns,
 ]
