@@ -1,0 +1,311 @@
+"""The scaling project report: the innovation and its model, the strategy, the stakeholders,
+the sites, the trainings, the evaluation (phases, indicators, fidelity) and the pooled grant.
+
+Every figure comes from the selectors the pages use (the dashboards' aggregation, the pool's
+sums, the training plan's counts), so that the report and the screens never disagree. A
+missing piece (no strategy, no site, no plan, no scale, no pool...) is said, never fatal.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from communities.maps import department_choropleth
+from innovations.models import Component
+from programmes.models import (
+    AdopterSite,
+    FundingPool,
+    Registration,
+    ScalingProject,
+    ScalingStrategy,
+    Stakeholder,
+    TrainingSession,
+)
+from programmes.permissions import can_manage_project, can_read_pool
+from programmes.queries.funding import pool_options, pool_totals
+from programmes.queries.training import matrix_rows, modules_for_plan
+from programmes.selectors.feasibility import strategy_page
+
+from ..selectors import dashboards
+from ..selectors import fidelity as fidelity_selectors
+from ..selectors.aggregation import ACTIVE_SITE_STATUSES, Scope
+from ..selectors.plans import plan_for_page
+from . import Section, indicator_line
+
+KEY = "project_report"
+TEMPLATE = "reports/project_report.html"
+
+
+# --- Who ---------------------------------------------------------------------------------------
+
+
+def may_request(user, project: ScalingProject) -> bool:
+    """The project's staff ask for its report."""
+    return user.is_authenticated and can_manage_project(user, project)
+
+
+def may_read(user, project: ScalingProject) -> bool:
+    """Its staff and its funders (of the programme, or holding an option in its pool) read it:
+    the report holds the pooled grant, which the project's other readers do not see."""
+    if not user.is_authenticated:
+        return False
+    return can_manage_project(user, project) or (
+        ScalingProject.objects.visible_to(user).filter(pk=project.pk).exists()
+        and can_read_pool(user, project))
+
+
+def filename(project: ScalingProject, params: dict) -> str:
+    return (f"rapport-projet-{slugify(project.title)[:60] or project.pk}-"
+            f"{timezone.localdate():%Y-%m-%d}.pdf")
+
+
+# --- The parts ---------------------------------------------------------------------------------
+
+
+@dataclass
+class StakeholderGroup:
+    label: str
+    stakeholders: list
+
+
+def stakeholder_groups(project) -> list[StakeholderGroup]:
+    """The stakeholder map as a table: by category in the map's order, the most influential
+    first."""
+    groups: dict[str, StakeholderGroup] = {}
+    rows = (Stakeholder.objects.filter(project=project).select_related("structure")
+            .order_by("category", "-influence", "-interest", "name", "pk"))
+    labels = dict(Stakeholder.Category.choices)
+    for stakeholder in rows:
+        groups.setdefault(stakeholder.category,
+                          StakeholderGroup(str(labels.get(stakeholder.category,
+                                                          stakeholder.category)), []))
+        groups[stakeholder.category].stakeholders.append(stakeholder)
+    order = list(Stakeholder.Category.values)
+    return [groups[key] for key in sorted(groups, key=lambda k: order.index(k)
+                                          if k in order else len(order))]
+
+
+@dataclass
+class RegionGroup:
+    name: str
+    sites: list
+
+
+@dataclass
+class SitesPart:
+    sites: list
+    by_region: list[RegionGroup]
+    status_counts: list  # (label, count), in the statuses' order
+    active: int
+    map_svg: str = ""
+    outside_map: list = field(default_factory=list)  # sites whose territory is a région
+
+
+def _region_of(territory) -> str:
+    if territory.parent_id is not None:
+        return territory.parent.name
+    return territory.name
+
+
+def sites_part(project) -> SitesPart:
+    """Every site of the project with its territory and status, grouped by région, and a map
+    of the départements they are in."""
+    sites = list(AdopterSite.objects.filter(project=project)
+                 .select_related("structure", "territory__parent")
+                 .order_by("structure__name", "name", "pk"))
+    groups: dict[str, RegionGroup] = {}
+    for site in sites:
+        region = _region_of(site.territory)
+        groups.setdefault(region, RegionGroup(region, [])).sites.append(site)
+    by_region = [groups[name] for name in sorted(groups)]
+    counts: dict[str, int] = {}
+    for site in sites:
+        counts[site.status] = counts.get(site.status, 0) + 1
+    status_counts = [(label, counts[status]) for status, label in AdopterSite.Status.choices
+                     if counts.get(status)]
+    part = SitesPart(sites, by_region, status_counts,
+                     active=sum(1 for site in sites if site.status in ACTIVE_SITE_STATUSES))
+    shown = [site for site in sites if site.status != AdopterSite.Status.WITHDRAWN]
+    per_department: dict[str, int] = {}
+    for site in shown:
+        if site.territory.kind == site.territory.Kind.DEPARTMENT:
+            per_department[site.territory.code] = per_department.get(site.territory.code, 0) + 1
+        else:
+            part.outside_map.append(site)
+    if per_department:
+        part.map_svg = _department_map(per_department, project)
+    return part
+
+
+def _department_map(per_department: dict[str, int], project) -> str:
+    total = sum(per_department.values())
+    return department_choropleth(
+        per_department, id_prefix=f"sites-map-{project.pk}",
+        title=_("Sites of %(project)s per département") % {"project": project.title},
+        description=ngettext("%(count)s site in %(departments)s département(s).",
+                             "%(count)s sites in %(departments)s département(s).", total)
+        % {"count": total, "departments": len(per_department)})
+
+
+@dataclass
+class ModuleLine:
+    module: object
+    held: int
+    planned: int
+    cancelled: int
+    registered: int  # registrations to held sessions
+    attended: int
+
+    @property
+    def attendance_pct(self) -> Decimal | None:
+        if not self.registered:
+            return None
+        return (Decimal(100) * self.attended / self.registered).quantize(Decimal(1))
+
+
+@dataclass
+class TrainingPart:
+    modules: list[ModuleLine]
+    matrix: list  # MatrixRow per active site
+    sessions_held: int
+    registered: int
+    attended: int
+
+    @property
+    def attendance_pct(self) -> Decimal | None:
+        if not self.registered:
+            return None
+        return (Decimal(100) * self.attended / self.registered).quantize(Decimal(1))
+
+
+def training_part(project, sites) -> TrainingPart:
+    """The training plan module by module (sessions held, attendance in held sessions) and
+    which modules each active site completed."""
+    modules = modules_for_plan(project)
+    attendance = {row["session__module"]: row for row in (
+        Registration.objects.filter(session__module__project=project,
+                                    status=Registration.Status.REGISTERED,
+                                    session__status=TrainingSession.Status.HELD)
+        .order_by().values("session__module")
+        .annotate(registered=Count("pk"), attended=Count("pk", filter=Q(attended=True))))}
+    lines = []
+    for module in modules:
+        sessions = list(module.sessions.all())
+        row = attendance.get(module.pk, {})
+        lines.append(ModuleLine(
+            module,
+            held=sum(1 for s in sessions if s.status == TrainingSession.Status.HELD),
+            planned=sum(1 for s in sessions if s.status == TrainingSession.Status.PLANNED),
+            cancelled=sum(1 for s in sessions if s.status == TrainingSession.Status.CANCELLED),
+            registered=row.get("registered", 0), attended=row.get("attended", 0)))
+    active = [site for site in sites if site.status in ACTIVE_SITE_STATUSES]
+    matrix = matrix_rows(active, modules) if modules and active else []
+    return TrainingPart(lines, matrix, sum(line.held for line in lines),
+                        sum(line.registered for line in lines),
+                        sum(line.attended for line in lines))
+
+
+@dataclass
+class FidelityPart:
+    overview: object  # dashboards.FidelityOverview
+    domains: list
+    sites: list  # each with .domain_scores, .flagged, .fidelity_total_pct
+
+
+def fidelity_part(project, overview) -> FidelityPart | None:
+    """The average per domain (the dashboard's overview) and each site's latest scores."""
+    if overview is None:
+        return None
+    domains = list(overview.scale.domains.order_by("position", "pk"))
+    sites = list(fidelity_selectors.comparison_sites(project))
+    fidelity_selectors.fill_comparison(sites, overview.scale, domains)
+    return FidelityPart(overview, domains, sites)
+
+
+@dataclass
+class MoneyPart:
+    pool: FundingPool
+    options: list
+    totals: object  # PoolTotals
+
+
+def money_part(project) -> MoneyPart | None:
+    """The pooled grant as its page computes it: each funder's option and the pool's totals."""
+    pool = (FundingPool.objects.filter(project=project)
+            .select_related("pilot_site__structure", "pilot_site__territory",
+                            "proof_of_concept__meeting").first())
+    if pool is None:
+        return None
+    return MoneyPart(pool, pool_options(pool), pool_totals(pool))
+
+
+# --- The report --------------------------------------------------------------------------------
+
+
+def sections() -> dict[str, Section]:
+    return {key: Section(f"section-{key}", title) for key, title in [
+        ("summary", _("In brief")),
+        ("innovation", _("The innovation and its model")),
+        ("strategy", _("The scaling strategy")),
+        ("stakeholders", _("Stakeholders")),
+        ("sites", _("Adopter sites")),
+        ("training", _("Training")),
+        ("evaluation", _("Evaluation phases and findings")),
+        ("indicators", _("Indicators against their targets")),
+        ("fidelity", _("Fidelity to the model")),
+        ("money", _("Pooled scaling grant")),
+    ]}
+
+
+def build_context(project: ScalingProject, params: dict) -> dict:
+    """Everything the project report shows, read once: a fixed number of queries for the
+    project's parts, then the dashboard's and the pool's own."""
+    project = (ScalingProject.objects
+               .select_related("programme", "innovation__owner", "staff_lead")
+               .get(pk=project.pk))
+    scope = Scope()  # every period of the project, validated values
+    strategy = (ScalingStrategy.objects.filter(project=project)
+                .prefetch_related("models", "target_territories").first())
+    sites = sites_part(project)
+    dashboard = dashboards.project_dashboard(project, scope)
+    plan = plan_for_page(project)
+    parts = sections()
+    return {
+        "report_title": _("Scaling project report"),
+        "report_subtitle": project.title,
+        "toc": [section.as_toc() for section in parts.values()],
+        "sections": parts,
+        "project": project,
+        "programme": project.programme,
+        "innovation": project.innovation,
+        "scope": scope,
+        "strategy": strategy_page(project, strategy),
+        "has_strategy": strategy is not None,
+        "balance_choices": ScalingStrategy.Balance.choices,
+        "stakeholder_groups": stakeholder_groups(project),
+        "sites": sites,
+        "training": training_part(project, sites.sites),
+        "plan": plan,
+        "phases": list(plan.phases.all()) if plan else [],
+        "dashboard": dashboard,
+        "indicator_lines": [indicator_line(row.total, missing_sites=row.total.missing_sites)
+                            for row in dashboard.rows],
+        "indicator_caption": _("Every active indicator against the target in force today"),
+        "fidelity": fidelity_part(project, dashboard.fidelity),
+        "money": money_part(project),
+        "core_kind": Component.Kind.CORE,
+    }
+
+
+def report_kind():
+    from essaimage.reports import ReportKind
+
+    return ReportKind(key=KEY, label=gettext_lazy("Scaling project report"),
+                      subject_model=ScalingProject, template=TEMPLATE,
+                      build_context=build_context, may_request=may_request, may_read=may_read,
+                      filename=filename)
