@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "essaimage.context_processors.navigation",
+                "essaimage.context_processors.header",
             ],
         },
     },

@@ -529,6 +529,22 @@ class QuestionnaireAssignmentFactory(factory.django.DjangoModelFactory):
                               project=factory.SelfAttribute("..questionnaire.project"))
 
 
+# --- communities: notifications -----------------------------------------------------------
+
+from communities.models import Notification  # noqa: E402
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = Notification.Kind.REPLY
+    title = factory.Sequence(lambda n: f"Nouvelle réponse n°{n}")
+    url = "/structures/"
+    delivery = Notification.Delivery.IN_APP
+
+
 # --- communities: events and co-development ------------------------------------------------
 
 from communities.models import (  # noqa: E402

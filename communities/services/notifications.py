@@ -3,14 +3,17 @@ daily digest as each person chose for that kind. Every app calls `notify`; nothi
 writes notifications.
 
 An item is e-mailed at most once: the send claims it by setting `emailed_at` in the same
-UPDATE that checks it is still empty, so two workers (or a retry and a digest) cannot both
-take it.
+transaction that locks it, so two workers (or a retry and a digest) cannot both take it. A
+send that fails gives its items back for the retry; a worker killed between the claim and the
+send loses them, which we prefer to sending them twice.
 """
 
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -27,6 +30,10 @@ DEFAULT_DELIVERY = {
     K.NEW_EVENT: D.DIGEST,
     K.MEETING_PACK: D.IMMEDIATE,
 }
+TITLE_MAX_LENGTH = Notification._meta.get_field("title").max_length
+
+
+# --- Preferences -------------------------------------------------------------------------------
 
 
 def deliveries_for(user) -> dict[str, str]:
@@ -36,45 +43,63 @@ def deliveries_for(user) -> dict[str, str]:
 
 
 def set_deliveries(user, choices: dict[str, str]) -> None:
-    """Record the person's choices; an unknown kind or delivery is refused whole."""
-    from django.core.exceptions import ValidationError
-
-    errors = {kind: _("Unknown kind of notification.") for kind in choices if kind not in K.values}
-    errors |= {kind: _("Choose one of the deliveries offered.")
-               for kind, delivery in choices.items()
-               if kind in K.values and delivery not in D.values}
+    """Record the person's choices, all or nothing: an unknown kind or delivery refuses the
+    whole lot, keyed by kind."""
+    errors = {}
+    for kind, delivery in choices.items():
+        if kind not in K.values:
+            errors[kind] = ValidationError(_("Unknown kind of notification."),
+                                           code="unknown_kind")
+        elif delivery not in D.values:
+            errors[kind] = ValidationError(_("Choose one of the deliveries offered."),
+                                           code="unknown_delivery")
     if errors:
-        raise ValidationError(errors, code="invalid")
-    with transaction.atomic():
-        for kind, delivery in choices.items():
-            NotificationPreference.objects.update_or_create(
-                user=user, kind=kind, defaults={"delivery": delivery})
+        raise ValidationError(errors)
+    if not choices:
+        return
+    NotificationPreference.objects.bulk_create(
+        [NotificationPreference(user=user, kind=kind, delivery=delivery)
+         for kind, delivery in choices.items()],
+        update_conflicts=True, unique_fields=["user", "kind"], update_fields=["delivery"])
+
+
+# --- Notifying ---------------------------------------------------------------------------------
 
 
 def notify(recipients: Iterable, kind: str, *, title: str, params: dict | None = None,
-           url: str = "", body: str = "", actor=None) -> list[Notification]:
+           url: str = "", body: str = "", actor=None,
+           once_unread: bool = False) -> list[Notification]:
     """Tell `recipients` that something of `kind` happened.
 
     `title` is an untranslated message (mark it with gettext_noop) rendered with `params` in
-    each recipient's language. The actor is never notified of their own act. E-mails leave
-    after the surrounding transaction commits.
+    each recipient's language. The actor is never notified of their own act, nor inactive
+    people. With `once_unread`, a person who still has an unread notification of this kind
+    for this `url` gets no other (five documents added to a meeting pack make one item).
+    E-mails leave after the surrounding transaction commits.
     """
+    if kind not in K.values:
+        raise ValueError(f"Unknown kind of notification: {kind!r}")
+    actor_id = actor.pk if actor is not None else None
     people = {person.pk: person for person in recipients
-              if person is not None and person.is_active and person != actor}
+              if person is not None and person.is_active and person.pk != actor_id}
+    if once_unread and people:
+        waiting = set(Notification.objects.filter(
+            recipient__in=list(people), kind=kind, url=url, read_at__isnull=True,
+        ).values_list("recipient", flat=True))
+        people = {pk: person for pk, person in people.items() if pk not in waiting}
     if not people:
         return []
-    chosen = dict(((user_id, kind_), delivery) for user_id, kind_, delivery in
-                  NotificationPreference.objects.filter(user__in=people, kind=kind)
-                  .values_list("user", "kind", "delivery"))
+    chosen = dict(NotificationPreference.objects.filter(user__in=list(people), kind=kind)
+                  .values_list("user", "delivery"))
     now = timezone.now()
     notifications = []
     for person in people.values():
         with translation.override(person.language or "fr"):
-            rendered = _(title) % (params or {}) if params else _(title)
+            rendered = _(title) % params if params else _(title)
         notifications.append(Notification(
-            recipient=person, kind=kind, title=rendered[:300], body=body, url=url,
+            recipient=person, kind=kind, title=rendered[:TITLE_MAX_LENGTH], body=body, url=url,
             actor=actor, created_at=now,
-            delivery=chosen.get((person.pk, kind), DEFAULT_DELIVERY[kind])))
+            delivery=chosen.get(person.pk, DEFAULT_DELIVERY[kind])))
     created = Notification.objects.bulk_create(notifications)
     immediate = [n.pk for n in created if n.delivery == D.IMMEDIATE]
     if immediate:
@@ -89,13 +114,17 @@ def _queue_immediate(notification_ids: list[int]) -> None:
         send_notification_email_task.delay(pk)
 
 
+# --- E-mails -----------------------------------------------------------------------------------
+
+
 def claim_for_email(queryset) -> list[int]:
     """Mark the not-yet-emailed rows of `queryset` as emailed; return the ids this call took."""
     with transaction.atomic():
         ids = list(queryset.filter(emailed_at__isnull=True)
-                   .select_for_update(skip_locked=True).values_list("pk", flat=True))
-        taken = Notification.objects.filter(pk__in=ids, emailed_at__isnull=True)
-        taken.update(emailed_at=timezone.now())
+                   .select_for_update(skip_locked=True, of=("self",))
+                   .values_list("pk", flat=True))
+        if ids:
+            Notification.objects.filter(pk__in=ids).update(emailed_at=timezone.now())
     return ids
 
 
@@ -105,11 +134,12 @@ def release(notification_ids: list[int]) -> None:
 
 
 def send_notification_email(notification_id: int) -> bool:
-    """Send one immediate notification by e-mail, once."""
+    """Send one immediate notification by e-mail, once; False when there was nothing to send
+    (already sent, or the person has left)."""
     from essaimage.emails import absolute_url, send_templated_email
 
-    taken = claim_for_email(Notification.objects.filter(pk=notification_id,
-                                                        delivery=D.IMMEDIATE))
+    taken = claim_for_email(Notification.objects.filter(
+        pk=notification_id, delivery=D.IMMEDIATE, recipient__is_active=True))
     if not taken:
         return False
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
@@ -119,7 +149,7 @@ def send_notification_email(notification_id: int) -> bool:
             "notification", to=[person.email], language=person.language or "fr",
             context={"person": person, "notification": notification,
                      "url": absolute_url(notification.url) if notification.url else "",
-                     "preferences_url": absolute_url(_preferences_path())})
+                     "preferences_url": absolute_url(preferences_path())})
     except Exception:
         release(taken)
         raise
@@ -127,44 +157,50 @@ def send_notification_email(notification_id: int) -> bool:
 
 
 def people_with_digest_waiting():
-    return (User.objects.filter(is_active=True, notifications__delivery=D.DIGEST,
-                                notifications__emailed_at__isnull=True)
-            .distinct().order_by("pk"))
+    """Active people with at least one digest item not sent yet."""
+    waiting = Notification.objects.filter(recipient=OuterRef("pk"), delivery=D.DIGEST,
+                                          emailed_at__isnull=True)
+    return User.objects.filter(Exists(waiting), is_active=True).order_by("pk")
 
 
 def send_digest(person) -> int:
     """Send `person` one e-mail with every digest item not sent yet; return how many items.
-    An item already in a digest is never in another."""
+
+    An item already in a digest is never in another. Items the person has already read in
+    the application are settled without being e-mailed: the digest tells what is new.
+    """
     from essaimage.emails import absolute_url, send_templated_email
 
     taken = claim_for_email(Notification.objects.filter(recipient=person, delivery=D.DIGEST))
     if not taken:
         return 0
-    items = list(Notification.objects.filter(pk__in=taken).order_by("created_at", "pk"))
+    items = list(Notification.objects.filter(pk__in=taken, read_at__isnull=True)
+                 .order_by("created_at", "pk"))
+    if not items:
+        return 0
     try:
         send_templated_email(
             "notification_digest", to=[person.email], language=person.language or "fr",
             context={"person": person,
                      "items": [(item, absolute_url(item.url) if item.url else "")
                                for item in items],
-                     "preferences_url": absolute_url(_preferences_path())})
+                     "preferences_url": absolute_url(preferences_path())})
     except Exception:
         release(taken)
         raise
     return len(items)
 
 
-def _preferences_path() -> str:
-    from django.urls import NoReverseMatch, reverse
+def preferences_path() -> str:
+    return reverse("communities:notification_preferences")
 
-    try:
-        return reverse("communities:notification_preferences")
-    except NoReverseMatch:  # the page lives in the notifications part of the app
-        return reverse("communities:profile")
+
+# --- Reading -----------------------------------------------------------------------------------
 
 
 def mark_read(user, notification_ids: Iterable[int] | None = None) -> int:
-    """Mark the person's notifications read (all unread ones when no ids are given)."""
+    """Mark the person's notifications read (all unread ones when no ids are given); another
+    person's ids are ignored."""
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         unread = unread.filter(pk__in=list(notification_ids))
@@ -174,4 +210,4 @@ def mark_read(user, notification_ids: Iterable[int] | None = None) -> int:
 def unread_count(user) -> int:
     if not user.is_authenticated:
         return 0
-    return Notification.objects.filter(Q(recipient=user), read_at__isnull=True).count()
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

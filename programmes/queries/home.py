@@ -17,12 +17,18 @@ from ..models import (
 LIMIT = 5
 
 
+def sites_run_by(user):
+    """The active adopter sites (neither candidate nor withdrawn) of the structures the person
+    belongs to, whatever their role there: what makes them an adopter."""
+    member_of = Membership.objects.filter(user=user).values("structure")
+    return AdopterSite.objects.filter(structure__in=member_of).exclude(
+        status__in=[AdopterSite.Status.CANDIDATE, AdopterSite.Status.WITHDRAWN])
+
+
 def my_sites(user):
     """The active adopter sites of the person's structures, with their project."""
-    member_of = Membership.objects.filter(user=user).values("structure")
     return list(
-        AdopterSite.objects.filter(structure__in=member_of)
-        .exclude(status__in=[AdopterSite.Status.CANDIDATE, AdopterSite.Status.WITHDRAWN])
+        sites_run_by(user)
         .select_related("project", "structure", "territory").order_by("project__title")[:LIMIT]
     )
 

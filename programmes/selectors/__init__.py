@@ -5,7 +5,8 @@ from django.db.models import Exists, Q
 from communities.models import Membership, User
 from essaimage.roles import Role
 
-from ..models import AdopterSite, BodyMember, FundingOption, Programme, Sponsor
+from ..models import BodyMember, FundingOption, Programme, Sponsor
+from ..queries.home import sites_run_by
 
 
 def programme_roles_of(user):
@@ -21,8 +22,7 @@ def programme_roles_of(user):
                 Programme.funders.through.objects.filter(structure__in=member_of, **active)),
             funds_project=Exists(FundingOption.objects.filter(
                 funder__in=member_of).exclude(status=FundingOption.Status.WITHDRAWN)),
-            runs_site=Exists(AdopterSite.objects.filter(structure__in=member_of).exclude(
-                status__in=[AdopterSite.Status.CANDIDATE, AdopterSite.Status.WITHDRAWN])),
+            runs_site=Exists(sites_run_by(user)),
             sits_on_committee=Exists(BodyMember.objects.filter(user=user.pk)),
             sponsors=Exists(Sponsor.objects.filter(Q(user=user.pk) | Q(structure__in=member_of))),
         )

@@ -1,4 +1,5 @@
-"""Background work through a real Celery worker on the real Redis that `make test` starts."""
+"""Background work through a real Celery worker on the real Redis that `make test` starts
+(the `real_worker` fixture is in conftest.py)."""
 
 import os
 import time
@@ -11,23 +12,6 @@ from communities.services import structures as services
 from communities.models import Membership
 
 pytestmark = pytest.mark.services
-
-
-@pytest.fixture
-def real_worker():
-    if not settings.REDIS_URL:
-        pytest.skip("needs the Redis server started by `make test`")
-    from celery.contrib.testing.worker import start_worker
-
-    import communities.tasks  # noqa: F401  (registers the task with the worker)
-    from essaimage.celery import app
-
-    app.conf.update(task_always_eager=False, broker_url=settings.REDIS_URL)
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            yield app
-    finally:
-        app.conf.update(task_always_eager=True)
 
 
 @pytest.mark.django_db(transaction=True)
