@@ -22,3 +22,11 @@ class EvaluationsConfig(AppConfig):
 
         next_step_provider(reporting_steps)
         next_step_provider(questionnaire_steps)
+
+        # essaimage renders and stores the PDF reports; evaluations knows what the
+        # committee pack holds.
+        from essaimage.reports import register_report
+
+        from .reports import committee_pack
+
+        register_report(committee_pack.report_kind())

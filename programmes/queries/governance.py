@@ -3,7 +3,7 @@ everything on their page, and the project's action items."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
 from ..models import (
@@ -190,3 +190,24 @@ def action_owner_choices(project: ScalingProject, user) -> list[tuple[str, str]]
                                                           key=lambda p: p[1])]
     return choices
 
+
+
+# --- A meeting's pack --------------------------------------------------------------------------
+
+
+def previous_held_meeting(meeting: Meeting) -> Meeting | None:
+    """The body's last meeting held before this one, with its decisions."""
+    return (Meeting.objects.filter(body_id=meeting.body_id, status=Meeting.Status.HELD,
+                                   starts_at__lt=meeting.starts_at)
+            .exclude(pk=meeting.pk).prefetch_related("decisions")
+            .order_by("-starts_at", "-pk").first())
+
+
+def open_actions_of_body(body: GovernanceBody, limit: int = 200) -> list[ActionItem]:
+    """The project's action items still to do that this body's members may read: those of
+    its own meetings and those decided outside any meeting; soonest due first."""
+    return list(ActionItem.objects.filter(
+        Q(meeting__isnull=True) | Q(meeting__body=body), project_id=body.project_id,
+        status__in=[ActionItem.Status.OPEN, ActionItem.Status.IN_PROGRESS])
+        .select_related("owner", "owner_user", "meeting")
+        .order_by(F("due_on").asc(nulls_last=True), "pk")[:limit])
