@@ -42,6 +42,6 @@ def indicator_line(figure, *, label: str = "", missing_sites: int = 0):
 
 def report_kinds() -> list:
     """The project, site and funder reports, for evaluations/apps.py to register."""
-    from . import project_report
+    from . import funder_report, project_report, site_report
 
-    return [module.report_kind() for module in (project_report,)]
+    return [module.report_kind() for module in (project_report, site_report, funder_report)]
