@@ -27,6 +27,9 @@ class EvaluationsConfig(AppConfig):
         # committee pack holds.
         from essaimage.reports import register_report
 
-        from .reports import committee_pack
+        from .reports import committee_pack, report_kinds
 
         register_report(committee_pack.report_kind())
+        # The scaling project, adopter site and funder reports.
+        for kind in report_kinds():
+            register_report(kind)
