@@ -26,6 +26,7 @@ from .models import (
     ToolkitItem,
     TrainingSession,
 )
+from .queries.directory import listed_sites
 
 # --- Programmes and projects -------------------------------------------------------------
 
@@ -50,6 +51,29 @@ def get_programme_for_user(user, pk, *, write=False) -> Programme:
                                    pk=pk)
     if write:
         require(is_programme_staff(user, programme))
+    return programme
+
+
+def get_programme_for_directory(user, pk) -> Programme:
+    """Return the programme for its directory and map: open to whoever reads the programme and
+    to the people of its adopter sites (adopters see their peers); a 404 for anyone else.
+
+    A seat on a project's committee, sponsoring a project or owning its innovation opens that
+    project, not the programme, so it does not open the directory either. The people of a site
+    lose access when it withdraws, its project is archived or the programme is archived. The
+    programme comes back with `is_reader` set, for the links to its other pages.
+    """
+    if not user.is_authenticated:
+        raise Http404
+    member_of = Membership.objects.filter(user=user).values("structure")
+    reads = Exists(Programme.objects.visible_to(user).filter(pk=OuterRef("pk")))
+    own_site = Exists(listed_sites().filter(project__programme=OuterRef("pk"),
+                                            structure__in=member_of))
+    programme = (Programme.objects.select_related("lead_structure").filter(pk=pk)
+                 .annotate(is_reader=reads)
+                 .filter(Q(is_reader=True) | Q(own_site, is_archived=False)).first())
+    if programme is None:
+        raise Http404
     return programme
 
 

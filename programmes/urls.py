@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import adopters, funding, governance, pipeline, programmes, training
+from .views import adopters, directory, funding, governance, pipeline, programmes, training
 
 app_name = "programmes"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/feuille-de-route/", pipeline.roadmap, name="roadmap"),
     path("<int:pk>/projets/nouveau/", pipeline.project_create, name="project_create"),
     path("<int:pk>/promotions/", adopters.cohort_list, name="cohort_list"),
+    path("<int:pk>/annuaire/", directory.programme_directory, name="programme_directory"),
     # A scaling project, stage by stage
     path("projets/<int:pk>/", pipeline.project_detail, name="project_detail"),
     path("projets/<int:pk>/modifier/", pipeline.project_update, name="project_update"),
