@@ -94,6 +94,10 @@ class CallForm(forms.ModelForm):
     opens_at = DateTimeLocalField(label=_("Opens on"))
     closes_at = DateTimeLocalField(label=_("Closes on"),
                                    help_text=_("Paris time. Submissions are refused after it."))
+    reviews_due_at = DateTimeLocalField(
+        label=_("Reviews due by"), required=False,
+        help_text=_("Paris time. Optional: reviewers who have not finished get a reminder "
+                    "three days before."))
     description = forms.CharField(label=_("Description"), max_length=20_000,
                                   widget=forms.Textarea(attrs={"rows": 8}))
     eligible_kinds = forms.MultipleChoiceField(
@@ -116,7 +120,8 @@ class CallForm(forms.ModelForm):
     class Meta:
         model = Call
         fields = ["kind", "title", "description", "organiser", "themes", "eligible_kinds",
-                  "eligible_territories", "opens_at", "closes_at", "scaling_plan",
+                  "eligible_territories", "opens_at", "closes_at", "reviews_due_at",
+                  "scaling_plan",
                   "offered_innovations"]
         widgets = {"kind": forms.RadioSelect, "scaling_plan": forms.RadioSelect}
 

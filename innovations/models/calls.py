@@ -72,6 +72,8 @@ class Call(models.Model):
     )
     opens_at = models.DateTimeField(_("opens on"))
     closes_at = models.DateTimeField(_("closes on"))
+    # Reviewers with reviews still to finish get a reminder a few days before.
+    reviews_due_at = models.DateTimeField(_("reviews due by"), null=True, blank=True)
     scaling_plan = models.CharField(
         _("scaling-up plan"), max_length=20, choices=ScalingPlan, default=ScalingPlan.REWARDED,
         help_text=_("Whether applicants must, or may with credit, describe how their innovation "

@@ -30,7 +30,7 @@ from essaimage.uploads import validate_upload
 from .records import innovation_for_selected_application
 
 CALL_FIELDS = ("kind", "title", "description", "organiser", "eligible_kinds", "opens_at",
-               "closes_at", "scaling_plan")
+               "closes_at", "reviews_due_at", "scaling_plan")
 APPLICATION_FIELDS = ("title", "summary", "territory", "scaling_plan")
 # How long a sent e-mail is remembered, so that a task delivered twice sends it once.
 SENT_MEMORY_SECONDS = 60 * 60 * 24 * 60
@@ -55,6 +55,9 @@ def _check_call_fields(call: Call, *, user) -> None:
     if call.opens_at and call.closes_at and call.closes_at <= call.opens_at:
         errors["closes_at"] = ValidationError(_("The call must close after it opens."),
                                               code="closes_before_opening")
+    if call.reviews_due_at and call.closes_at and call.reviews_due_at <= call.closes_at:
+        errors["reviews_due_at"] = ValidationError(
+            _("Reviews are due after the call closes."), code="reviews_due_before_closing")
     unknown_kinds = set(call.eligible_kinds) - set(Structure.Kind.values)
     if unknown_kinds:
         errors["eligible_kinds"] = ValidationError(_("Choose kinds of structure from the list."),

@@ -85,6 +85,12 @@ class GovernanceBodyQuerySet(models.QuerySet):
         )
 
 
+def default_reminder_days() -> list[int]:
+    """Members hear of a meeting a week before and the day before, unless the body says
+    otherwise."""
+    return [7, 1]
+
+
 class GovernanceBody(models.Model):
     """A steering committee (COPIL), a technical committee..."""
 
@@ -99,7 +105,7 @@ class GovernanceBody(models.Model):
     frequency = models.CharField(_("meeting frequency"), max_length=100, blank=True,
                                  help_text=_("For example: every quarter."))
     reminder_days = models.JSONField(
-        _("reminders (days before)"), default=list, blank=True,
+        _("reminders (days before)"), default=default_reminder_days, blank=True,
         help_text=_("Days before each meeting when members get a reminder, e.g. 7 and 1."))
     reminders_paused = models.BooleanField(_("reminders paused"), default=False)
 
