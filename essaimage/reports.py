@@ -279,10 +279,11 @@ def report_language(job: ReportJob | None) -> str:
 
 
 def render_html(kind: ReportKind, subject, params: dict | None = None, *,
-                job: ReportJob | None = None) -> str:
-    """The report's HTML, as WeasyPrint will read it (also useful to look at in a browser)."""
+                job: ReportJob | None = None, language: str | None = None) -> str:
+    """The report's HTML, as WeasyPrint will read it (also useful to look at in a browser),
+    in `language` or the language of who asked for it."""
     params = dict(params or {})
-    with translation.override(report_language(job)):
+    with translation.override(language or report_language(job)):
         context = {
             "report_title": str(kind.label),
             "report_subtitle": str(subject),
@@ -301,11 +302,12 @@ def render_html(kind: ReportKind, subject, params: dict | None = None, *,
 
 
 def render_pdf(kind: ReportKind, subject, params: dict | None = None, *,
-               job: ReportJob | None = None) -> tuple[bytes, int]:
-    """The report as PDF bytes, with its number of pages."""
+               job: ReportJob | None = None, language: str | None = None) -> tuple[bytes, int]:
+    """The report as PDF bytes, with its number of pages (e.g. to attach to an e-mail in the
+    recipient's `language`)."""
     from .pdf import html_to_pdf_with_pages
 
-    html = render_html(kind, subject, params, job=job)
+    html = render_html(kind, subject, params, job=job, language=language)
     return html_to_pdf_with_pages(html, base_url=settings.SITE_URL)
 
 

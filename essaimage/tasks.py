@@ -1,5 +1,9 @@
-from celery import shared_task
+from smtplib import SMTPException
+
+from celery import Task, shared_task
 from django.core.management import call_command
+
+from .reminders import note_error, scan_reminders, send_reminder
 
 from .models import ReportJob
 from .reports import (
@@ -33,3 +37,31 @@ def generate_report_task(job_id: int) -> None:
 def sweep_stale_reports_task() -> int:
     # Safe to repeat: only jobs still queued or running past their time change state.
     return stale_jobs_sweep()
+
+
+# --- Reminders (essaimage.reminders) ------------------------------------------------------------
+
+
+class ReminderSendTask(Task):
+    """Keeps the last error of a send on its row; the last attempt's marks it failed."""
+
+    def on_retry(self, exc, task_id, args, kwargs, einfo):
+        note_error(args[0] if args else kwargs["reminder_id"], exc, final=False)
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        note_error(args[0] if args else kwargs["reminder_id"], exc, final=True)
+
+
+@shared_task
+def scan_reminders_task() -> int:
+    # Safe to repeat, even twice at once: the sent-log's unique constraint lets each reminder
+    # be queued by one scan only.
+    return scan_reminders().queued
+
+
+@shared_task(bind=True, base=ReminderSendTask,
+             autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+             retry_backoff=True, retry_backoff_max=600, max_retries=5)
+def send_reminder_task(self, reminder_id: int) -> str:
+    # Safe to repeat: the send claims its row for this attempt in one conditional UPDATE.
+    return send_reminder(reminder_id, attempt=self.request.retries)

@@ -7,7 +7,7 @@ pytestmark = pytest.mark.django_db
 
 # session, user, the chosen territory (validating the filter), count, page of structures
 # with their territories, regions and départements for the filter form
-DIRECTORY_QUERIES = 7
+DIRECTORY_QUERIES = 8
 
 
 def directory_queries(client, user, count, django_assert_max_num_queries, **params):
@@ -39,7 +39,7 @@ def test_structure_detail_query_count_does_not_grow_with_members(client, bob, bo
         MembershipFactory(structure=bob_structure)
     client.force_login(bob)
     # session, user, structure, the viewer's membership, other managers, members
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         client.get(reverse("communities:structure_detail", args=[bob_structure.pk]))
 
 

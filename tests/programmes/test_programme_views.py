@@ -67,7 +67,7 @@ def test_programme_page_query_count_does_not_grow(client, alice, programme, coun
     client.force_login(alice)
     # session, user, programme, staff check, staff, funders, count, page of projects with
     # innovation, innovator and lead, projects by stage and status
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("programmes:programme_detail", args=[programme.pk]))
     assert len(response.context["page"].object_list) == min(count, 25)
 

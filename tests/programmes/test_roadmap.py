@@ -189,7 +189,7 @@ def roadmap_queries(client, programme, django_assert_max_num_queries, count):
     url = reverse("programmes:roadmap", args=[programme.pk])
     # session, user, programme, staff check, span of the plans, stage counts, count, page of
     # projects, their plans
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         response = client.get(url)
     assert len(response.context["roadmap"].rows) == count
 
