@@ -237,7 +237,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "essaimage.tasks.sweep_stale_reports_task",
         "schedule": crontab(minute="*/10"),
     },
+    # Reminders due (meetings, actions, reporting periods, reviews, trainings): every 15
+    # minutes; each is sent at most once (essaimage.reminders).
+    "scan-reminders": {
+        "task": "essaimage.tasks.scan_reminders_task",
+        "schedule": crontab(minute="*/15"),
+    },
 }
+# Days after a reporting period's due date when programme staff hear of the sites that have
+# not reported yet.
+REMINDER_ESCALATION_DAYS = env.int("REMINDER_ESCALATION_DAYS", default=14)
 
 # --- Security ----------------------------------------------------------------
 

@@ -3,9 +3,8 @@ from smtplib import SMTPException
 from celery import Task, shared_task
 from django.core.management import call_command
 
-from .reminders import note_error, scan_reminders, send_reminder
-
 from .models import ReportJob
+from .reminders import note_error, scan_reminders, send_reminder
 from .reports import (
     REPORT_SOFT_TIME_LIMIT,
     REPORT_TIME_LIMIT,

@@ -33,3 +33,8 @@ class EvaluationsConfig(AppConfig):
         # The scaling project, adopter site and funder reports.
         for kind in report_kinds():
             register_report(kind)
+
+        # Reminders of reporting periods (essaimage.reminders).
+        from .reminders import register_reminders
+
+        register_reminders()

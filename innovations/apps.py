@@ -12,3 +12,8 @@ class InnovationsConfig(AppConfig):
         from .selectors.roles import innovation_roles_of
 
         role_provider(innovation_roles_of)
+
+        # Reminders to reviewers and applicants (essaimage.reminders).
+        from .reminders import register_reminders
+
+        register_reminders()

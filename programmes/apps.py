@@ -12,3 +12,8 @@ class ProgrammesConfig(AppConfig):
         from .selectors import programme_roles_of
 
         role_provider(programme_roles_of)
+
+        # Reminders of meetings, action items and trainings (essaimage.reminders).
+        from .reminders import register_reminders
+
+        register_reminders()

@@ -10,7 +10,7 @@ from datetime import UTC
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vCalAddress, vText
 
 from .models import Meeting
 
@@ -28,13 +28,16 @@ def meeting_description(meeting: Meeting) -> str:
     return "\n".join(lines)
 
 
-def meeting_calendar(meeting: Meeting, *, url: str) -> bytes:
-    """The meeting as a calendar file to publish: one event, cancelled if the meeting is."""
+def meeting_calendar(meeting: Meeting, *, url: str, method: str = "PUBLISH",
+                     attendee: str = "", organizer: str = "") -> bytes:
+    """The meeting as a calendar file: one event, cancelled if the meeting is. PUBLISH for a
+    download; REQUEST (an invitation or its update) or CANCEL for an e-mail to `attendee`,
+    from `organizer` (both e-mail addresses), as calendars expect them in invitations."""
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", method)
 
     event = Event()
     event.add("uid", str(meeting.uid))
@@ -51,6 +54,14 @@ def meeting_calendar(meeting: Meeting, *, url: str) -> bytes:
     event.add("description", meeting_description(meeting))
     event.add("status", "CANCELLED" if meeting.status == Meeting.Status.CANCELLED
               else "CONFIRMED")
+    if organizer:
+        event.add("organizer", vCalAddress(f"mailto:{organizer}"))
+    if attendee:
+        address = vCalAddress(f"mailto:{attendee}")
+        address.params["ROLE"] = vText("REQ-PARTICIPANT")
+        # Replies go nowhere: the platform keeps attendance itself.
+        address.params["RSVP"] = vText("FALSE")
+        event.add("attendee", address, encode=0)
     calendar.add_component(event)
     return calendar.to_ical()
 

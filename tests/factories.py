@@ -623,3 +623,30 @@ class CodevContributionFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
     kind = CodevContribution.Kind.QUESTION
     text = "Depuis quand est-ce ainsi ?"
+
+
+# --- background: reminders --------------------------------------------------------------------
+
+from programmes.models import ActionItem, Registration  # noqa: E402
+
+
+class ActionItemFactory(factory.django.DjangoModelFactory):
+    """An open action of a project, due in ten days, owned by a person with an account."""
+
+    class Meta:
+        model = ActionItem
+
+    project = factory.SubFactory(ScalingProjectFactory)
+    title = factory.Sequence(lambda n: f"Action n°{n}")
+    owner_user = factory.SubFactory(UserFactory)
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=10))
+
+
+class TrainingRegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Registration
+
+    session = factory.SubFactory(TrainingSessionFactory)
+    person = factory.SubFactory(UserFactory)
+    site = factory.SubFactory(AdopterSiteFactory,
+                              project=factory.SelfAttribute("..session.module.project"))

@@ -30,8 +30,10 @@ STAKEHOLDER_FIELDS = ("name", "structure", "contact", "category", "role", "inter
                       "influence", "engagement", "notes")
 BODY_FIELDS = ("kind", "name", "frequency", "reminder_days", "reminders_paused")
 MEETING_FIELDS = ("title", "starts_at", "ends_at", "place", "video_link", "agenda")
-# What a calendar shows: changing one of these sends a new version of the invitation.
+# What a calendar shows: changing one of these gives the invitation a new version.
 CALENDAR_FIELDS = ("title", "starts_at", "ends_at", "place", "video_link")
+# A new date or place is also e-mailed to the members.
+SCHEDULE_FIELDS = ("starts_at", "ends_at", "place", "video_link")
 AWARENESS_FIELDS = ("kind", "title", "date", "audience", "participants", "outcome")
 MEMBER_FIELDS = ("name", "email", "structure", "position")
 
@@ -225,7 +227,11 @@ def update_meeting(meeting: Meeting, *, by, **fields) -> Meeting:
     if any(name in CALENDAR_FIELDS for name in changed):
         meeting.sequence += 1
         changed.append("sequence")
-    return _save(meeting, by=by, update_fields=changed)
+    _save(meeting, by=by, update_fields=changed)
+    if (meeting.status == Meeting.Status.PLANNED and meeting.ends_at > timezone.now()
+            and any(name in SCHEDULE_FIELDS for name in changed)):
+        _send_invitation_change(meeting, "meeting_update")
+    return meeting
 
 
 @transaction.atomic
@@ -259,7 +265,22 @@ def set_meeting_status(meeting: Meeting, status: str, *, by) -> Meeting:
     meeting.status = status
     # Calendars replace the invitation by the one with the higher sequence.
     meeting.sequence += 1
-    return _save(meeting, by=by, update_fields=["status", "sequence"])
+    _save(meeting, by=by, update_fields=["status", "sequence"])
+    if meeting.ends_at > timezone.now() and status != Meeting.Status.HELD:
+        # Cancelled: members' calendars drop it; planned again: they get it back.
+        _send_invitation_change(meeting, "meeting_cancelled" if status == Meeting.Status.CANCELLED
+                                else "meeting_update")
+    return meeting
+
+
+def _send_invitation_change(meeting: Meeting, kind: str) -> None:
+    """Queue the new version of the meeting's invitation to its members, with this change
+    (once per member and sequence, through the reminders' sent-log)."""
+    from essaimage.reminders import record_reminders
+
+    from ..reminders import meeting_change_reminders
+
+    record_reminders(meeting_change_reminders(meeting, kind))
 
 
 @transaction.atomic
