@@ -13,3 +13,8 @@ class CommunitiesConfig(AppConfig):
         def platform_roles(user):
             if user.is_superuser:
                 yield Role.ADMIN
+
+        # Reminders of events the day before (essaimage.reminders).
+        from .reminders import register_reminders
+
+        register_reminders()

@@ -59,15 +59,6 @@ def send_notification_digest_task(user_id: int) -> int:
 # --- Events ------------------------------------------------------------------------------
 
 
-@shared_task
-def send_event_reminders_task() -> int:
-    """Remind the people registered to the events of the next 24 hours (run hourly by beat);
-    each reminder goes at most once, a failed one is tried again at the next run."""
-    from .services.events import send_reminders
-
-    return send_reminders()
-
-
 @shared_task(**NOTIFICATION_RETRY)
 def send_event_seat_offered_email_task(registration_id: int) -> None:
     from .models import EventRegistration

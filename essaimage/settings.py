@@ -227,18 +227,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "communities.tasks.send_notification_digests_task",
         "schedule": crontab(hour=7, minute=0),
     },
-    # Reminders of the events of the next 24 hours: every hour, on the hour.
-    "event-reminders": {
-        "task": "communities.tasks.send_event_reminders_task",
-        "schedule": crontab(minute=0),
-    },
     # Reports whose worker died give way to a retry: every 10 minutes.
     "sweep-stale-reports": {
         "task": "essaimage.tasks.sweep_stale_reports_task",
         "schedule": crontab(minute="*/10"),
     },
-    # Reminders due (meetings, actions, reporting periods, reviews, trainings): every 15
-    # minutes; each is sent at most once (essaimage.reminders).
+    # Reminders due (meetings, actions, reporting periods, reviews, trainings, events):
+    # every 15 minutes; each is sent at most once (essaimage.reminders).
     "scan-reminders": {
         "task": "essaimage.tasks.scan_reminders_task",
         "schedule": crontab(minute="*/15"),

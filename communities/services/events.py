@@ -1,13 +1,13 @@
 """Community events: organise, change and cancel them; register, cancel and the waiting list;
-the reminder the day before, attendance and a short report afterwards.
+attendance and a short report afterwards. The reminder the day before is one of the
+platform's reminders (communities.reminders).
 
 Every change to an event's seats locks the event's row first, so that two people taking
 the last seat at the same moment cannot both get it, and a seat given back goes to the
 first person waiting in the same transaction.
 """
 
-import logging
-from datetime import UTC, timedelta
+from datetime import UTC
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -23,14 +23,10 @@ from ..models import MESSAGE_MAX_LENGTH, Event, EventRegistration, Notification,
 from ..selectors.events import people_of_spaces
 from .notifications import notify
 
-logger = logging.getLogger(__name__)
-
 R = EventRegistration.Status
 EVENT_FIELDS = ("title", "kind", "description", "agenda", "starts_at", "ends_at", "place",
                 "link", "capacity")
 REASON_MAX_LENGTH = Event._meta.get_field("cancellation_reason").max_length
-# Events starting within this window get their reminder (beat runs every hour).
-REMINDER_WINDOW = timedelta(hours=24)
 # How long a sent e-mail is remembered, so that a task delivered twice sends it once.
 SENT_MEMORY_SECONDS = 60 * 60 * 24 * 60
 PRODUCT_ID = "-//Essaimage//Community events//FR"
@@ -291,55 +287,6 @@ def send_cancelled_emails(event: Event) -> int:
             cache.delete(key)  # the retry sends to the people not reached yet
             raise
         sent += 1
-    return sent
-
-
-# --- Reminders ---------------------------------------------------------------------------
-
-
-def registrations_to_remind(now=None):
-    """Registered people of events starting within the next 24 hours, not reminded yet."""
-    now = now or timezone.now()
-    return EventRegistration.objects.filter(
-        status=R.REGISTERED, reminded_at__isnull=True, event__is_cancelled=False,
-        event__starts_at__gt=now, event__starts_at__lte=now + REMINDER_WINDOW)
-
-
-def send_reminder(registration_id: int) -> bool:
-    """Send one reminder, at most once: the UPDATE that sets `reminded_at` only takes a row
-    where it is still empty, so two runs cannot both send it. A failed send gives it back."""
-    from essaimage.emails import absolute_url, send_templated_email
-
-    claimed = EventRegistration.objects.filter(
-        pk=registration_id, reminded_at__isnull=True, status=R.REGISTERED,
-    ).update(reminded_at=timezone.now())
-    if not claimed:
-        return False
-    registration = (EventRegistration.objects.select_related("person", "event")
-                    .get(pk=registration_id))
-    person, event = registration.person, registration.event
-    url = absolute_url(event.get_absolute_url())
-    try:
-        send_templated_email(
-            "event_reminder", to=[person.email], language=person.language or "fr",
-            context={"person": person, "event": event, "event_url": url},
-            attachments=[(calendar_filename(event), event_calendar(event, url=url),
-                          "text/calendar")])
-    except Exception:
-        EventRegistration.objects.filter(pk=registration_id).update(reminded_at=None)
-        raise
-    return True
-
-
-def send_reminders(now=None) -> int:
-    """Remind everyone registered to an event of the next 24 hours; returns how many were
-    sent. A failed send is logged and tried again at the next run."""
-    sent = 0
-    for pk in registrations_to_remind(now).order_by("pk").values_list("pk", flat=True):
-        try:
-            sent += send_reminder(pk)
-        except Exception:
-            logger.exception("Event reminder %s not sent; it will be tried again.", pk)
     return sent
 
 

@@ -1,7 +1,6 @@
 """Events: organising, seats and the waiting list, cancelling, reminders, attendance, report."""
 
-from smtplib import SMTPException
-from unittest import mock
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -12,7 +11,7 @@ from django.utils import timezone
 
 from communities.models import Event, EventRegistration, Notification
 from communities.services import events as services
-from communities.tasks import send_event_reminders_task
+from essaimage.reminders import scan_reminders
 
 from ..factories import EventFactory, EventRegistrationFactory, MembershipFactory, UserFactory
 from .events_cast import *  # noqa: F401,F403
@@ -304,13 +303,21 @@ def test_cancelling_an_event_twice_or_after_it_started_is_refused(alice, event, 
         services.cancel_event(started_event, by=alice, reason="Trop tard")
 
 
-# --- Reminders -----------------------------------------------------------------------------
+# --- Reminders (communities.reminders, sent by the platform's reminder scan) ----------------
+
+
+def utc(*args):
+    return datetime(*args, tzinfo=UTC)
+
+
+# On Wednesday 10 March 2027 at 18:00 in Paris; reminded on the 9th at 09:00 (08:00 UTC).
+START, REMINDER_TIME = utc(2027, 3, 10, 17, 0), utc(2027, 3, 9, 8, 0)
 
 
 @pytest.fixture
 def tomorrow_event(alice, cohort_a, bob, ben, pia):
     event = EventFactory(title="Webinaire du lendemain", organiser=alice, spaces=[cohort_a],
-                         starts_at=later(hours=20), ends_at=later(hours=21), place="",
+                         starts_at=START, ends_at=START + timedelta(hours=1), place="",
                          link="https://visio.example.org/demain")
     for person in (bob, ben):
         EventRegistrationFactory(event=event, person=person)
@@ -318,15 +325,28 @@ def tomorrow_event(alice, cohort_a, bob, ben, pia):
     return event
 
 
-def test_the_reminder_goes_once_to_each_person_registered(tomorrow_event, event, alice,
-                                                          cohort_a, mathilde):
-    EventRegistrationFactory(event=event, person=mathilde)  # in 10 days: not yet
-    cancelled = EventFactory(organiser=alice, spaces=[cohort_a], starts_at=later(hours=5),
-                             ends_at=later(hours=6), is_cancelled=True)
+@pytest.fixture
+def scan(django_capture_on_commit_callbacks):
+    def run(now):
+        with django_capture_on_commit_callbacks(execute=True):
+            return scan_reminders(now).by_kind.get("event", 0)
+
+    return run
+
+
+def test_the_reminder_goes_once_to_each_person_registered_the_day_before(
+        tomorrow_event, alice, cohort_a, mathilde, scan):
+    later_event = EventFactory(organiser=alice, spaces=[cohort_a],
+                               starts_at=START + timedelta(days=1),
+                               ends_at=START + timedelta(days=1, hours=1))
+    EventRegistrationFactory(event=later_event, person=mathilde)  # the day after: not yet
+    cancelled = EventFactory(organiser=alice, spaces=[cohort_a], starts_at=START,
+                             ends_at=START + timedelta(hours=1), is_cancelled=True)
     EventRegistrationFactory(event=cancelled, person=mathilde)
 
-    assert send_event_reminders_task() == 2
-    assert send_event_reminders_task() == 0
+    assert scan(REMINDER_TIME - timedelta(seconds=1)) == 0
+    assert scan(REMINDER_TIME) == 2
+    scan(REMINDER_TIME + timedelta(minutes=15))
 
     assert sorted(m.to[0] for m in mail.outbox) == ["ben@example.org", "bob@example.org"]
     message = mail.outbox[0]
@@ -337,33 +357,31 @@ def test_the_reminder_goes_once_to_each_person_registered(tomorrow_event, event,
     from icalendar import Calendar
     assert str(Calendar.from_ical(content).walk("VEVENT")[0]["SUMMARY"]) == \
         "Webinaire du lendemain"
+    assert tomorrow_event.registrations.filter(reminded_at__isnull=False).count() == 2
 
 
-def test_a_failed_reminder_is_given_back_and_sent_at_the_next_run(tomorrow_event, bob):
-    from essaimage import emails
-
-    real_send = emails.send_templated_email
-
-    def fail_for_bob(name, *, to, **kwargs):
-        if to == ["bob@example.org"]:
-            raise SMTPException("mail server away")
-        return real_send(name, to=to, **kwargs)
-
-    with mock.patch("essaimage.emails.send_templated_email", side_effect=fail_for_bob):
-        assert send_event_reminders_task() == 1  # ben's; bob's failed
-    bob_registration = tomorrow_event.registrations.get(person=bob)
-    assert bob_registration.reminded_at is None
-
-    assert send_event_reminders_task() == 1
-    assert sorted(m.to[0] for m in mail.outbox) == ["ben@example.org", "bob@example.org"]
-    assert send_event_reminders_task() == 0
+def test_a_moved_event_is_reminded_again_and_a_cancelled_registration_is_not(
+        tomorrow_event, bob, scan):
+    scan(REMINDER_TIME)
+    mail.outbox.clear()
+    Event.objects.filter(pk=tomorrow_event.pk).update(starts_at=START + timedelta(days=2),
+                                                      ends_at=START + timedelta(days=2, hours=1))
+    EventRegistration.objects.filter(event=tomorrow_event, person=bob).update(
+        status=R.CANCELLED)
+    scan(REMINDER_TIME + timedelta(days=2))
+    assert [m.to for m in mail.outbox] == [["ben@example.org"]]
 
 
-def test_a_reminder_claimed_elsewhere_is_not_sent_again(tomorrow_event, bob):
-    registration = tomorrow_event.registrations.get(person=bob)
-    # Another worker took it between the listing and the send.
-    EventRegistration.objects.filter(pk=registration.pk).update(reminded_at=timezone.now())
-    assert services.send_reminder(registration.pk) is False
+def test_a_registration_cancelled_after_the_reminder_was_queued_gets_nothing(
+        tomorrow_event, bob):
+    from essaimage.models import SentReminder
+    from essaimage.reminders import send_reminder
+
+    scan_reminders(REMINDER_TIME, queue=False)
+    EventRegistration.objects.filter(event=tomorrow_event, person=bob).update(
+        status=R.CANCELLED)
+    reminder = SentReminder.objects.get(recipient_email="bob@example.org")
+    assert send_reminder(reminder.pk) == SentReminder.Status.SKIPPED
     assert mail.outbox == []
 
 
