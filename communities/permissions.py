@@ -2,9 +2,14 @@
 
 from dataclasses import dataclass
 
+from django.db.models import BooleanField, Exists, OuterRef, Value
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
 from essaimage.scoping import get_visible_or_404, require
 
 from .models import Invitation, Membership, Space, Structure
+from .models import Attachment, Post, SpaceMember, Thread
 
 
 def can_manage_structure(user, structure: Structure) -> bool:
@@ -150,3 +155,73 @@ def get_codev_session_for_user(user, pk):
 
     return get_visible_or_404(
         CodevSession.objects.select_related("space", "case_holder", "facilitator"), user, pk=pk)
+
+
+# --- Threads, messages and attachments (spaces) ---------------------------------------------
+# A thread is read by the people of its space; a hidden thread or message by its moderators
+# only. Each object comes back with `viewer_moderates`, read in the same query.
+
+
+def _viewer_moderates(user, space_path: str):
+    if user.is_superuser:
+        return Value(True, output_field=BooleanField())
+    return Exists(SpaceMember.objects.filter(space=OuterRef(space_path), user=user,
+                                             role=SpaceMember.Role.MODERATOR))
+
+
+def _in_readable_space(queryset, user, space_path: str):
+    readable = Space.objects.visible_to(user).values("pk")
+    return (queryset.filter(**{f"{space_path}__in": readable})
+            .annotate(viewer_moderates=_viewer_moderates(user, space_path)))
+
+
+def get_thread_for_user(user, pk, *, moderate=False):
+    """Return the thread if `user` takes part in its space (a hidden thread: if they moderate
+    it), 404 otherwise; `moderate` requires a moderator (403 for a participant)."""
+    threads = _in_readable_space(Thread.objects.select_related("space", "author"), user,
+                                 "space")
+    thread = get_object_or_404(threads, pk=pk)
+    if thread.is_hidden and not thread.viewer_moderates:
+        raise Http404
+    if moderate:
+        require(thread.viewer_moderates)
+    return thread
+
+
+def can_edit_post(user, post, *, moderates: bool) -> bool:
+    """Moderators edit any message; authors their own, while it is shown and the thread open."""
+    if moderates:
+        return True
+    return (post.author_id == user.pk and not post.is_hidden and not post.thread.is_locked
+            and not post.thread.is_hidden)
+
+
+def can_mark_helpful(user, thread, *, moderates: bool) -> bool:
+    """The person who asked, or a moderator, marks the answer that helped."""
+    return moderates or (user.is_authenticated and thread.author_id == user.pk)
+
+
+def get_post_for_user(user, pk, *, write=False, moderate=False):
+    """Return the message if `user` may read it (404 otherwise: a hidden message or thread is
+    for moderators); `write` requires its author or a moderator, `moderate` a moderator."""
+    posts = _in_readable_space(
+        Post.objects.select_related("thread__space", "author"), user, "thread__space")
+    post = get_object_or_404(posts, pk=pk)
+    if (post.is_hidden or post.thread.is_hidden) and not post.viewer_moderates:
+        raise Http404
+    if moderate:
+        require(post.viewer_moderates)
+    if write:
+        require(can_edit_post(user, post, moderates=post.viewer_moderates))
+    return post
+
+
+def get_attachment_for_user(user, pk):
+    """Return the attachment if `user` may read its message; 404 otherwise."""
+    attachments = _in_readable_space(Attachment.objects.select_related("post__thread"), user,
+                                     "post__thread__space")
+    attachment = get_object_or_404(attachments, pk=pk)
+    post = attachment.post
+    if (post.is_hidden or post.thread.is_hidden) and not attachment.viewer_moderates:
+        raise Http404
+    return attachment
