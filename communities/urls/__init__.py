@@ -3,6 +3,7 @@
 from . import structures
 from . import notifications
 from . import events, codev
+from . import spaces
 
 app_name = "communities"
 
@@ -11,4 +12,5 @@ urlpatterns = [
     *notifications.urlpatterns,
     *events.urlpatterns,
     *codev.urlpatterns,
+    *spaces.urlpatterns,
 ]
