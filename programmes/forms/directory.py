@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from communities.models import Territory
 
 from ..models import AdopterSite
+from ..queries.directory import UNLISTED_STATUSES
 
 
 class DirectoryFilterForm(forms.Form):
@@ -17,7 +18,7 @@ class DirectoryFilterForm(forms.Form):
         label=_("Status"), required=False,
         choices=[("", _("All statuses"))] + [
             (value, label) for value, label in AdopterSite.Status.choices
-            if value != AdopterSite.Status.WITHDRAWN])
+            if value not in UNLISTED_STATUSES])
     region = forms.ChoiceField(label=_("Region"), required=False)
     department = forms.ChoiceField(label=_("Département"), required=False)
 

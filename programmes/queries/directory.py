@@ -11,13 +11,14 @@ from communities.models import Territory
 from ..models import AdopterSite, ScalingProject
 
 DIRECTORY_PAGE_SIZE = 100
+UNLISTED_STATUSES = (AdopterSite.Status.CANDIDATE, AdopterSite.Status.WITHDRAWN)
 
 
 def listed_sites():
-    """The sites a directory lists: those of projects that are not archived, except the sites
-    that withdrew (they have left the community)."""
+    """The sites a directory lists: those of projects that are not archived, from selection on
+    (a candidate is not public before the committee decides) and until they withdraw."""
     return (AdopterSite.objects.filter(project__is_archived=False)
-            .exclude(status=AdopterSite.Status.WITHDRAWN))
+            .exclude(status__in=UNLISTED_STATUSES))
 
 
 def programme_sites(programme):

@@ -318,3 +318,15 @@ def test_the_query_count_does_not_grow_with_the_sites(client, alice, programme, 
     # rows, the header's unread notifications
     with django_assert_max_num_queries(11):
         client.get(directory_url(programme, "page=2"))
+
+
+def test_a_candidate_site_is_not_public_before_the_committee_decides(client, bob, programme,
+                                                                    bob_site, carol_site):
+    carol_site.status = S.CANDIDATE
+    carol_site.save(update_fields=["status"])
+    client.force_login(bob)
+    response = client.get(directory_url(programme))
+    assert map_counts(response) == {"58": 1}
+    assert listed(response) == {bob_site.pk}
+    assert S.CANDIDATE not in [value for value, _ in
+                               response.context["filter_form"].fields["status"].choices]
