@@ -22,6 +22,7 @@ from ..models import (
     SponsorNote,
     StrategyComponent,
 )
+from .community import ensure_cohort_space, ensure_programme_space, sync_site_spaces
 
 SCORE_MIN, SCORE_MAX = 1, 5
 # simple_history keeps the reason of a change in a column of this size.
@@ -222,6 +223,7 @@ def decide_candidate(candidate: AdopterCandidate, *, decision: str, by,
             project=candidate.project, structure=candidate.structure,
             territory=candidate.territory, candidate=candidate,
             status=AdopterSite.Status.SELECTED, start_date=start_date)
+        ensure_programme_space(candidate.project.programme)
     candidate.status = decision
     candidate.save(update_fields=["status"])
     return candidate
@@ -295,6 +297,7 @@ def change_site_status(site: AdopterSite, *, status: str, by, reason: str = "") 
         fields.append("start_date")
     site._change_reason = reason or None
     site.save(update_fields=fields)
+    sync_site_spaces(site)
     return site
 
 
@@ -349,9 +352,11 @@ def create_cohort(programme, *, name: str, by, description: str = "", starts_on=
                   ends_on=None) -> Cohort:
     """Open a cohort ("promotion") in the programme."""
     _check_cohort_dates(starts_on, ends_on)
-    return Cohort.objects.create(programme=programme, name=name.strip(),
-                                 description=description.strip(), starts_on=starts_on,
-                                 ends_on=ends_on)
+    cohort = Cohort.objects.create(programme=programme, name=name.strip(),
+                                   description=description.strip(), starts_on=starts_on,
+                                   ends_on=ends_on)
+    cohort.space = ensure_cohort_space(cohort)
+    return cohort
 
 
 @transaction.atomic
@@ -361,6 +366,7 @@ def update_cohort(cohort: Cohort, *, by, name: str, description: str = "", start
     cohort.name, cohort.description = name.strip(), description.strip()
     cohort.starts_on, cohort.ends_on = starts_on, ends_on
     cohort.save()
+    ensure_cohort_space(cohort)
     return cohort
 
 
@@ -388,12 +394,14 @@ def add_sites_to_cohort(cohort: Cohort, sites, *, by) -> int:
     if errors:
         raise ValidationError({"sites": errors})
     cohort.sites.add(*sites)
+    ensure_cohort_space(cohort)
     return len(sites)
 
 
 @transaction.atomic
 def remove_site_from_cohort(cohort: Cohort, site: AdopterSite, *, by) -> None:
     cohort.sites.remove(site)
+    ensure_cohort_space(cohort)
 
 
 # --- Sponsors --------------------------------------------------------------------------------
@@ -422,8 +430,13 @@ def add_sponsor(project: ScalingProject, *, by, email: str = "", structure=None,
                               structure=structure).exists():
         raise ValidationError(_("%(sponsor)s already sponsors this.")
                               % {"sponsor": person or structure}, code="duplicate_sponsor")
-    return Sponsor.objects.create(project=project, site=site, user=person, structure=structure,
-                                  role=role.strip(), since=since or timezone.localdate())
+    sponsor = Sponsor.objects.create(project=project, site=site, user=person,
+                                     structure=structure, role=role.strip(),
+                                     since=since or timezone.localdate())
+    if person is not None:  # the person joins the spaces of the cohorts they follow
+        for cohort in Cohort.objects.filter(sites__project=project).distinct():
+            ensure_cohort_space(cohort)
+    return sponsor
 
 
 @transaction.atomic

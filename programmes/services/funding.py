@@ -24,6 +24,7 @@ from ..models import (
     Payment,
     ScalingProject,
 )
+from .community import sync_site_spaces
 
 ZERO = Decimal("0")
 LARGEST_AMOUNT = Decimal("9999999999.99")  # what the columns (12 digits, 2 decimals) hold
@@ -253,6 +254,7 @@ def _activate_sites(option: FundingOption, *, by) -> list[AdopterSite]:
         site.status = AdopterSite.Status.AGREEMENT_SIGNED
         _save(site, by=by, update_fields=["status", "updated_at"],
               reason=_("Funding confirmed by %(funder)s") % {"funder": option.funder})
+        sync_site_spaces(site)
     return sites
 
 

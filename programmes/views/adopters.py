@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from communities.selectors.spaces import space_url_for
 from essaimage.forms import apply_service_errors
 from essaimage.pagination import query_without
 from essaimage.scoping import require
@@ -452,6 +453,7 @@ def cohort_detail(request, pk):
         "sites_form": sites_form,
         "has_available": bool(available is not None and available.exists()),
         "cohort_form": cohort_form,
+        "space_url": space_url_for(request.user, cohort.space_id),
     }
     return render(request, "programmes/adopters/cohort_detail.html", context, status=status)
 

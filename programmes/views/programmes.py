@@ -5,6 +5,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import render
 
+from communities.selectors.spaces import space_url_for
+
 from ..models import Programme
 from ..permissions import can_edit_programme, get_programme_for_user
 from ..selectors import pipeline as selectors
@@ -32,5 +34,6 @@ def programme_detail(request, pk):
         "can_edit": can_edit_programme(request.user, programme),
         "page": page,
         "stage_counts": selectors.stage_counts(projects),
+        "space_url": space_url_for(request.user, programme.space_id),
     }
     return render(request, "programmes/programme_detail.html", context)
