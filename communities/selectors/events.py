@@ -12,7 +12,7 @@ from ..models import Event, EventRegistration, Membership, Space, SpaceMember, U
 R = EventRegistration.Status
 
 
-def people_of_spaces(space_ids) -> "QuerySet[User]":
+def people_of_spaces(space_ids):
     """Everyone taking part in these spaces, in one query: the spaces' named members and the
     current members of their structures (the same rule as Space.objects.visible_to)."""
     space_ids = list(space_ids)

@@ -13,7 +13,7 @@ from communities.models import Event, EventRegistration, Notification
 from communities.services import events as services
 from essaimage.reminders import scan_reminders
 
-from ..factories import EventFactory, EventRegistrationFactory, MembershipFactory, UserFactory
+from ..factories import EventFactory, EventRegistrationFactory, MembershipFactory
 from .events_cast import *  # noqa: F401,F403
 from .events_cast import later
 

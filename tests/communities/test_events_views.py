@@ -435,3 +435,31 @@ def test_the_report_after_the_event_shows_on_its_page_and_in_the_past_list(
     assert "<script>alert(1)</script>" not in page
     past = client.get(reverse("communities:event_list"), {"quand": "passes"}).content.decode()
     assert "<strong>trois</strong>" in past
+
+
+# --- The space page's panel ----------------------------------------------------------------
+
+
+def test_the_space_panel_shows_the_next_three_events_and_co_development(
+        alice, cohort_a, cohort_b, event, past_event, django_assert_max_num_queries):
+    from django.template.loader import render_to_string
+
+    from communities.selectors.events import upcoming_events_for_space
+
+    EventFactory(organiser=alice, spaces=[cohort_a], title="Annulée", is_cancelled=True,
+                 starts_at=later(days=1), ends_at=later(days=1, hours=1))
+    EventFactory(organiser=alice, spaces=[cohort_b], title="Autre promo",
+                 starts_at=later(days=1), ends_at=later(days=1, hours=1))
+    for days in (2, 30, 40):
+        EventFactory(organiser=alice, spaces=[cohort_a], title=f"Dans {days} jours",
+                     starts_at=later(days=days), ends_at=later(days=days, hours=1))
+    with django_assert_max_num_queries(1):
+        space_events = upcoming_events_for_space(cohort_a)
+    assert [e.title for e in space_events] == ["Dans 2 jours", "Rencontre des essaimés",
+                                               "Dans 30 jours"]
+    with django_assert_max_num_queries(0):
+        html = render_to_string("communities/events/_space_events.html",
+                                {"space": cohort_a, "space_events": space_events})
+    assert "Dans 2 jours" in html and "Dans 40 jours" not in html
+    assert reverse("communities:codev_list", args=[cohort_a.pk]) in html
+    assert f"{reverse('communities:event_list')}?espace={cohort_a.pk}" in html
