@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 PROGRAMME_STAFF_GROUP = "Programme staff"
 DOMAIN_APPS = ("communities", "innovations", "programmes", "evaluations")
@@ -31,3 +32,9 @@ class EssaimageConfig(AppConfig):
     def ready(self):
         # Each app's permissions appear as its own post_migrate runs, so sync after every app.
         post_migrate.connect(sync_programme_staff_group, dispatch_uid="sync_programme_staff")
+
+        # The reminders page of a project (essaimage.views_reminders), for its staff.
+        from .navigation import register_project_tab
+
+        register_project_tab("reminders", pgettext_lazy("project page", "Reminders"),
+                             "reminders:project")

@@ -137,6 +137,10 @@ class DueReminder:
     def has_email(self) -> bool:
         return bool(self.recipient_email)
 
+    @property
+    def kind_label(self) -> str:
+        return kind_label(self.kind)
+
 
 class ReminderSource:
     """What an app registers: the kinds of reminder it sends, what is due, and how to send it.

@@ -16,6 +16,7 @@ urlpatterns = [
     path("programmes/", include("programmes.urls")),
     path("evaluations/", include("evaluations.urls")),
     path("rapports/", include("essaimage.urls_reports")),
+    path("", include("essaimage.urls_reminders")),
     path("", include("innovations.urls")),
     path("", include("communities.urls")),
     path("admin/", admin.site.urls),
