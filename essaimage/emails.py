@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
 
@@ -11,15 +12,22 @@ def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+def render_plain_text(template_name: str, context: dict) -> str:
+    """Render a template that is not HTML: without escaping, so that « l'atelier » does not
+    reach a mailbox as « l&#x27;atelier »."""
+    template = get_template(template_name).template
+    return template.render(Context(context, autoescape=False))
+
+
 def send_templated_email(name: str, *, to: list[str], context: dict, language: str,
                          attachments: tuple = ()) -> None:
     """Send `emails/<name>.*` to `to`, written in `language`, with a plain-text and an HTML part
     (and `attachments`, as (filename, content, mimetype) triples)."""
     with translation.override(language):
         context = {"site_url": settings.SITE_URL, **context}
-        subject = render_to_string(f"emails/{name}.subject.txt", context)
+        subject = render_plain_text(f"emails/{name}.subject.txt", context)
         subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split())
-        text = render_to_string(f"emails/{name}.txt", context)
+        text = render_plain_text(f"emails/{name}.txt", context)
         html = render_to_string(f"emails/{name}.html", context)
     message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, to)
     message.attach_alternative(html, "text/html")
