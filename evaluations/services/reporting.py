@@ -9,9 +9,12 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import transaction
 from django.db.models import Max
 from django.utils import formats, timezone, translation
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_noop, pgettext_lazy
 
+from communities.models import Notification, User
+from communities.services.notifications import notify
 from essaimage.uploads import validate_upload
 from programmes.models import AdopterSite, ScalingProject
 
@@ -404,7 +407,18 @@ def return_value(value: IndicatorValue, user, comment: str) -> IndicatorValue:
         report.status = SiteReport.Status.RETURNED
         report._history_user = user
         report.save(update_fields=["status", "updated_at"])
+    _notify_value_returned(report, value, user, comment)
     return value
+
+
+def _notify_value_returned(report: SiteReport, value: IndicatorValue, user, comment: str):
+    """Tell the people of the site's structure, who report for it, what to correct."""
+    entry = reverse("evaluations:report_entry", args=[report.site_id, report.period_id])
+    notify(User.objects.filter(memberships__structure=report.site.structure_id),
+           Notification.Kind.VALUE_RETURNED,
+           title=gettext_noop("Value returned for revision: %(indicator)s (%(period)s)"),
+           params={"indicator": value.indicator.name, "period": report.period.label},
+           url=f"{entry}#row-{value.pk}", body=comment, actor=user)
 
 
 @transaction.atomic

@@ -9,8 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from communities.models import User
+from communities.models import Notification, User
+from communities.services.notifications import notify
 from essaimage.uploads import validate_upload
 
 from ..models import (
@@ -382,7 +384,20 @@ def upload_document(meeting: Meeting, *, by, title: str, file) -> MeetingDocumen
     document = MeetingDocument(meeting=meeting, title=title, file=file, uploaded_by=by)
     document.full_clean()
     document.save()
+    _notify_meeting_pack(meeting, by)
     return document
+
+
+def _notify_meeting_pack(meeting: Meeting, by) -> None:
+    """Tell the members of the body that the pack of a meeting to come has grown; one unread
+    item per meeting however many documents follow."""
+    if meeting.status != Meeting.Status.PLANNED or meeting.starts_at <= timezone.now():
+        return
+    members = User.objects.filter(body_seats__body=meeting.body_id)
+    notify(members, Notification.Kind.MEETING_PACK,
+           title=gettext_noop("New documents in the pack of the meeting “%(meeting)s”"),
+           params={"meeting": meeting.title}, url=meeting.get_absolute_url(), actor=by,
+           once_unread=True)
 
 
 @transaction.atomic
