@@ -10,6 +10,7 @@ admin.site.index_title = _("Platform data")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("portail/", views.portal, name="portal"),
     path("langue/", views.set_language, name="set_language"),
     path("sante/", views.health, name="health"),
     path("compte/", include("allauth.urls")),

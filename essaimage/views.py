@@ -1,9 +1,11 @@
-"""Pages that belong to no single app: home, language switch, health check."""
+"""Pages that belong to no single app: home, the member portal, language switch, health
+check."""
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -12,12 +14,25 @@ from communities.services.structures import update_profile
 
 from .home import build_home
 from .i18n import set_language_cookie
+from .portal import build_portal
+from .roles import Role, roles_of
 
 
 def home(request):
     if not request.user.is_authenticated:
         return render(request, "home_anonymous.html")
+    # People who only work for adopter sites land on their portal; the others keep the home
+    # page, and find the portal in the header when they have a site.
+    if roles_of(request.user) == {Role.ADOPTER}:
+        return redirect("portal")
     return render(request, "home.html", build_home(request.user))
+
+
+@login_required
+def portal(request):
+    """The member portal: an adopter's sites, what to do, meetings, events and people. Anyone
+    signed in may open it; without a site it says so and points to the home page."""
+    return render(request, "portal.html", build_portal(request.user))
 
 
 @require_POST

@@ -34,6 +34,14 @@ class EvaluationsConfig(AppConfig):
         for kind in report_kinds():
             register_report(kind)
 
+        # The member portal may not import evaluations either: the same, with due dates.
+        from essaimage.portal import portal_task_provider
+
+        from .queries.portal import questionnaire_tasks, reporting_tasks
+
+        portal_task_provider(reporting_tasks)
+        portal_task_provider(questionnaire_tasks)
+
         # Reminders of reporting periods (essaimage.reminders).
         from .reminders import register_reminders
 

@@ -13,6 +13,14 @@ class ProgrammesConfig(AppConfig):
 
         role_provider(programme_roles_of)
 
+        # The member portal lists what adopters must do, with due dates, from every app.
+        from essaimage.portal import portal_task_provider
+
+        from .queries.portal_tasks import toolkit_tasks, training_tasks
+
+        portal_task_provider(training_tasks)
+        portal_task_provider(toolkit_tasks)
+
         # Reminders of meetings, action items and trainings (essaimage.reminders).
         from .reminders import register_reminders
 
