@@ -625,6 +625,42 @@ class CodevContributionFactory(factory.django.DjangoModelFactory):
     text = "Depuis quand est-ce ainsi ?"
 
 
+# --- communities: spaces --------------------------------------------------------------------
+
+from communities.models import Post, Thread  # noqa: E402
+
+
+class ThreadFactory(factory.django.DjangoModelFactory):
+    """A thread with its opening message (pass `opening__body` to choose it)."""
+
+    class Meta:
+        model = Thread
+        skip_postgeneration_save = True
+
+    space = factory.LazyFunction(lambda: community_space())
+    title = factory.Sequence(lambda n: f"Fil de discussion n°{n}")
+    kind = Thread.Kind.DISCUSSION
+    author = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def opening(thread, create, extracted, **kwargs):
+        if create and extracted is not False:
+            Post.objects.create(thread=thread, author=thread.author, is_opening=True,
+                                created_at=thread.created_at,
+                                body=kwargs.get("body", "Bonjour à toutes et à tous."))
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    """A reply (the thread's counter and last activity are left to the caller)."""
+
+    class Meta:
+        model = Post
+
+    thread = factory.SubFactory(ThreadFactory)
+    author = factory.SubFactory(UserFactory)
+    body = factory.Sequence(lambda n: f"Réponse n°{n}")
+
+
 # --- background: reminders --------------------------------------------------------------------
 
 from programmes.models import ActionItem, Registration  # noqa: E402
