@@ -22,10 +22,27 @@ from evaluations.models import (
     ReportingPeriod,
     SiteReport,
 )
-from innovations.models import EconomicLine
-from programmes.models import AdopterSite, ScalingProject
+from communities.models import Membership
+from innovations.models import Component, EconomicLine
+from innovations.scaling import ScalingModel, ScalingSubtype
+from programmes.models import (
+    AdopterSite,
+    FundingOption,
+    FundingPool,
+    OptionSite,
+    Payment,
+    Registration,
+    ScalingProject,
+    ScalingStrategy,
+    Stage,
+    Stakeholder,
+    StrategyComponent,
+    StrategyModel,
+    TrainingModule,
+    TrainingSession,
+)
 
-from .directory import BenchData
+from .directory import REFERENCE_DATE, BenchData
 
 VALUE_BATCH = 10_000
 QUARTERS = 12
@@ -180,9 +197,123 @@ def _fidelity(rng, project) -> int:
     return len(ratings)
 
 
+# --- The project of the report benchmark -------------------------------------------------------
+
+REPORT_PROJECT_TITLE = "Essaimage de mesure : rapport de 50 sites"
+REPORT_SITES = 50
+
+
+def create_report_project(data: BenchData, programme, structures,
+                          site_count: int = REPORT_SITES) -> ScalingProject:
+    """A project of the programme with something in every part of its PDF report: a strategy,
+    stakeholders, `site_count` sites that report 20 indicators over 12 quarters, a training
+    plan attended, an evaluation plan with findings, a fidelity scale and a pooled grant."""
+    rng = data.rng
+    used = AdopterSite.objects.filter(project__programme=programme).values("project")
+    project = (ScalingProject.objects.filter(programme=programme).exclude(pk__in=used)
+               .order_by("pk").first())
+    project.title = REPORT_PROJECT_TITLE
+    project.stage = Stage.EVALUATION
+    project.save(update_fields=["title", "stage"])
+    statuses = [AdopterSite.Status.LAUNCHED] * 6 + [AdopterSite.Status.AUTONOMOUS] * 2 + [
+        AdopterSite.Status.TRAINED, AdopterSite.Status.WITHDRAWN]
+    sites = AdopterSite.objects.bulk_create(
+        [AdopterSite(project=project, structure=structure,
+                     territory=structure.department or rng.choice(data.departments),
+                     status=rng.choice(statuses),
+                     start_date=REFERENCE_DATE.date() - timedelta(days=rng.randint(60, 900)))
+         for structure in rng.sample(structures, site_count)])
+    _strategy(rng, project, data.departments)
+    _training(rng, project, sites)
+    _plan(project)
+    project.evaluation_plan.phases.update(
+        findings="Les sites appliquent le cœur du modèle ; l'appropriation progresse avec "
+                 "l'accompagnement des pairs.",
+        conclusion="Poursuivre l'essaimage en consolidant la formation des nouveaux sites.")
+    indicators = _indicators(rng, project, len(sites))
+    periods = ReportingPeriod.objects.bulk_create(
+        [ReportingPeriod(project=project, frequency=Indicator.Frequency.QUARTERLY,
+                         starts_on=start, ends_on=end, due_on=end + timedelta(days=30),
+                         label=f"T{(start.month - 1) // 3 + 1} {start.year}")
+         for start, end in quarters()])
+    _values(rng, _reports(rng, sites, periods), indicators)
+    _fidelity(rng, project)
+    _pool(rng, project, sites, structures)
+    return project
+
+
+def _strategy(rng, project, departments) -> None:
+    strategy = ScalingStrategy.objects.create(
+        project=project, target_sites=60, balance=ScalingStrategy.Balance.RATHER_STANDARDISED,
+        economic_model="Un fonds d'amorçage par site, puis des financements locaux.",
+        communication="Une lettre trimestrielle aux partenaires ; des visites de sites.")
+    strategy.target_territories.set(rng.sample(departments, 12))
+    StrategyModel.objects.create(strategy=strategy, model=ScalingModel.SCALE_UP,
+                                 subtype=ScalingSubtype.FRANCHISED)
+    StrategyComponent.objects.bulk_create(
+        [StrategyComponent(strategy=strategy, kind=Component.Kind.CORE, order=n,
+                           title=f"Composante essentielle n°{n}",
+                           description="Ce que chaque site fait de la même façon.")
+         for n in range(1, 5)]
+        + [StrategyComponent(strategy=strategy, kind=Component.Kind.ADAPTABLE, order=n,
+                             title=f"Composante adaptable n°{n}",
+                             description="Ce que chaque site adapte à son territoire.")
+           for n in range(1, 4)])
+    Stakeholder.objects.bulk_create(
+        [Stakeholder(project=project, name=f"Partie prenante n°{n}", category=category,
+                     role="Soutien au déploiement", interest=rng.randint(1, 3),
+                     influence=rng.randint(1, 3))
+         for n, category in enumerate(rng.choices(Stakeholder.Category.values, k=15), start=1)])
+
+
+def _training(rng, project, sites) -> None:
+    modules = TrainingModule.objects.bulk_create(
+        [TrainingModule(project=project, title=f"Module de formation n°{n}", order=n,
+                        objectives="Mettre en œuvre le cœur du dispositif.",
+                        duration_hours=Decimal("7")) for n in range(1, 5)])
+    sessions = TrainingSession.objects.bulk_create(
+        [TrainingSession(module=module, capacity=60, duration_hours=Decimal("7"),
+                         starts_at=REFERENCE_DATE - timedelta(days=40 * n + 20 * k),
+                         status=TrainingSession.Status.HELD, place="Paris")
+         for n, module in enumerate(modules, start=1) for k in range(2)])
+    people = {}
+    for structure, user in Membership.objects.filter(
+            structure__in=[site.structure_id for site in sites]).values_list("structure",
+                                                                           "user"):
+        people.setdefault(structure, user)
+    Registration.objects.bulk_create(
+        [Registration(session=session, person_id=people[site.structure_id], site=site,
+                      attended=rng.random() < 0.85)
+         for session in sessions[::2] for site in sites
+         if site.structure_id in people and rng.random() < 0.8],
+        ignore_conflicts=True)
+
+
+def _pool(rng, project, sites, structures) -> None:
+    active = [site for site in sites if site.status != AdopterSite.Status.WITHDRAWN]
+    pool = FundingPool.objects.create(project=project, pilot_site=active[0])
+    funders = rng.sample(structures, 3)
+    lead, second, third = FundingOption.objects.bulk_create([
+        FundingOption(pool=pool, funder=funders[0], amount=Decimal("300000"), is_lead=True,
+                      status=FundingOption.Status.CONFIRMED,
+                      confirmed_on=REFERENCE_DATE.date()),
+        FundingOption(pool=pool, funder=funders[1], amount=Decimal("150000"),
+                      status=FundingOption.Status.CONFIRMED,
+                      confirmed_on=REFERENCE_DATE.date()),
+        FundingOption(pool=pool, funder=funders[2], amount=Decimal("80000"))])
+    OptionSite.objects.bulk_create(
+        [OptionSite(option=lead, site=site, amount=Decimal("5000")) for site in active[:40]])
+    Payment.objects.bulk_create(
+        [Payment(option=lead, site=site, amount=Decimal("2500"),
+                 paid_on=REFERENCE_DATE.date()) for site in active[:30]]
+        + [Payment(option=second, amount=Decimal("50000"), paid_on=REFERENCE_DATE.date())])
+
+
 def delete_evaluations(programmes) -> None:
     """Delete the bench's evaluation rows in bulk: their history signals would otherwise make
     Django load a million rows one by one to cascade."""
+    # Payments protect their options, which go with their projects.
+    Payment.objects.filter(option__pool__project__programme__in=programmes).delete()
     values = IndicatorValue.objects.filter(indicator__project__programme__in=programmes)
     values._raw_delete(values.db)
     reports = SiteReport.objects.filter(period__project__programme__in=programmes)

@@ -10,7 +10,11 @@ from django.test.utils import override_settings
 from communities.models import Structure, User
 from essaimage.benchdata.community import create_community, delete_community
 from essaimage.benchdata.directory import BENCH_DOMAIN, BENCH_EMAIL, BenchData, create_directory
-from essaimage.benchdata.evaluations import create_evaluations, delete_evaluations
+from essaimage.benchdata.evaluations import (
+    create_evaluations,
+    create_report_project,
+    delete_evaluations,
+)
 from essaimage.benchdata.innovations import create_bank, create_reviewed_call
 from essaimage.benchdata.programmes import create_programme
 from innovations.models import Application, Call, Innovation, Resource
@@ -67,6 +71,7 @@ class Command(BaseCommand):
             evaluation = create_evaluations(
                 data, programme, big_project, options["evaluation_projects"],
                 options["evaluation_sites"], directory["structures"])
+            create_report_project(data, programme, directory["structures"])
             community = create_community(data, programme, directory)
         self.analyze()
         elapsed = time.perf_counter() - started
@@ -78,7 +83,8 @@ class Command(BaseCommand):
             f"{options['applications'] * options['reviews_per_application']} reviews, "
             f"a programme of {options['projects']} projects, one with {options['sites']} sites "
             f"and {1 + options['evaluation_projects']} of them reporting indicators "
-            f"({evaluation['reports']} reports, {evaluation['values']} values), "
+            f"({evaluation['reports']} reports, {evaluation['values']} values) and one of 50 sites "
+            f"with every part of its PDF report, "
             f"a cohort space of {community['threads']} threads and {community['posts']} "
             f"messages, an adopter in 3 structures with {community['sites']} sites "
             f"(seed {options['seed']}). Bench login: {BENCH_EMAIL}."
