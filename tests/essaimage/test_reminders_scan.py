@@ -130,7 +130,7 @@ def test_the_same_reminder_is_queued_once_when_recorded_twice_in_one_call(db, co
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_scans_at_once_send_each_reminder_once():
+def test_two_scans_at_once_send_each_reminder_once(reference_data):
     if connection.vendor != "postgresql":
         pytest.skip("concurrent transactions need PostgreSQL")
     bodies = [GovernanceBodyFactory() for _ in range(3)]
