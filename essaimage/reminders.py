@@ -293,9 +293,11 @@ def queue_sends(ids: list[int]) -> None:
 
 @dataclass
 class ScanResult:
-    queued: int = 0
-    skipped: int = 0
-    given_up: int = 0
+    queued: int = 0  # new rows, a send queued for each
+    skipped: int = 0  # new rows recorded as not sent (no address)
+    given_up: int = 0  # stale queued rows marked failed
+    # Reminders due in the scan's window, by kind, whether this scan or an earlier one
+    # recorded them.
     by_kind: dict = field(default_factory=lambda: defaultdict(int))
 
 
