@@ -17,6 +17,7 @@ from essaimage.benchdata.evaluations import (
 )
 from essaimage.benchdata.innovations import create_bank, create_reviewed_call
 from essaimage.benchdata.programmes import create_programme
+from essaimage.benchdata.reminders import create_reminder_items
 from innovations.models import Application, Call, Innovation, Resource
 from programmes.models import (
     AdopterSite,
@@ -73,6 +74,7 @@ class Command(BaseCommand):
                 options["evaluation_sites"], directory["structures"])
             create_report_project(data, programme, directory["structures"])
             community = create_community(data, programme, directory)
+            create_reminder_items(data, programme, directory)
         self.analyze()
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(
