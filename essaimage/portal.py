@@ -24,7 +24,8 @@ TASK_LIMIT = 25
 @dataclass(frozen=True)
 class PortalTask:
     """One thing to do: `kind` is a short label ("Indicators", "Training"...), `due` its date
-    if it has one, `site` the adopter site it concerns (None when it is the person's own)."""
+    if it has one (a deadline, or the day of an appointment when `is_deadline` is false),
+    `site` the adopter site it concerns (None when it is the person's own)."""
 
     title: str
     url: str
@@ -32,10 +33,11 @@ class PortalTask:
     due: date | None = None
     site: object = None
     detail: str = ""
+    is_deadline: bool = True
 
     @property
     def is_overdue(self) -> bool:
-        return self.due is not None and self.due < timezone.localdate()
+        return self.is_deadline and self.due is not None and self.due < timezone.localdate()
 
 
 # A provider takes the person and their active adopter sites (project loaded) and returns

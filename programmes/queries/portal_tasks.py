@@ -44,7 +44,7 @@ def training_tasks(user, sites) -> list[PortalTask]:
         tasks.append(PortalTask(
             title=_("Training: %(module)s") % {"module": session.module},
             url=session.get_absolute_url(), kind=_("Training"), due=starts_at.date(),
-            site=registered[0].site, detail=detail))
+            site=registered[0].site, detail=detail, is_deadline=False))
     return tasks
 
 
