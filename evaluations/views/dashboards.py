@@ -18,6 +18,7 @@ from .. import exports
 from ..access_fidelity import get_fidelity_site_for_user
 from ..forms.dashboards import DashboardFilterForm, ExportFilterForm
 from ..models import Indicator, IndicatorValue
+from ..reports import funder_report
 from ..selectors import dashboards as selectors
 from ..selectors.aggregation import Scope
 
@@ -95,6 +96,9 @@ def programme_dashboard(request, programme_pk):
         "scope": scope,
         "page": page,
         "lines": selectors.programme_lines(list(page.object_list), scope),
+        # The report of each of the programme's funders that the reader may read.
+        "report_funders": funder_report.readable_funders(
+            request.user, programme.funders.order_by("name", "pk")),
         "filters_query": _filters_query(request),
     }
     return render(request, "evaluations/dashboards/programme.html", context)

@@ -183,7 +183,8 @@ def test_project_page_query_count_does_not_grow(client, alice, project, count,
         AdopterSiteFactory(project=project, status=["selected", "trained"][index % 2])
     client.force_login(alice)
     # session, user, project, staff check, checklist, history, key figures (3), schedule,
-    # the gate and reopen forms' meetings (2)
-    with django_assert_max_num_queries(12):
+    # the gate and reopen forms' meetings (2); the project report's panel: who may read it,
+    # its history (and its content type, the first time), who may ask for it
+    with django_assert_max_num_queries(17):
         response = client.get(reverse("programmes:project_detail", args=[project.pk]))
     assert len(response.context["history"]) == count
