@@ -3,8 +3,10 @@ a context builder (a pure read of the database), who may ask for the report and 
 it; `report_kinds()` hands them to essaimage.reports, which queues, renders and stores them
 (registered in evaluations/apps.py)."""
 
+import re
 from dataclasses import dataclass
 
+from django.utils.safestring import mark_safe
 from django.utils.translation import ngettext
 
 from ..selectors.aggregation import Band
@@ -38,6 +40,16 @@ def indicator_line(figure, *, label: str = "", missing_sites: int = 0):
         band=figure.band, band_label=str(Band(figure.band).label),
         note=ngettext("%(count)s site has not reported", "%(count)s sites have not reported",
                       missing_sites) % {"count": missing_sites} if missing_sites else "")
+
+
+# A tooltip of one shape (a bar, a target mark): it helps on screen, never on paper, and each
+# costs WeasyPrint a node to style and lay out. The chart's own <title> and <desc> stay.
+_SHAPE_TOOLTIP = re.compile(r"<title>[^<]*</title>(?=</(?:rect|line|circle)>)")
+
+
+def for_print(svg: str) -> str:
+    """An SVG chart of evaluations.charts without the tooltips of its shapes."""
+    return mark_safe(_SHAPE_TOOLTIP.sub("", str(svg)))
 
 
 def report_kinds() -> list:

@@ -10,7 +10,7 @@ every programme it covers (otherwise it would show them programmes they do not r
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -50,21 +50,27 @@ def covered_programmes(funder: Structure):
 # --- Who ---------------------------------------------------------------------------------------
 
 
-def _is_member(user, funder: Structure) -> bool:
-    return Membership.objects.filter(user=user, structure=funder).exists()
-
-
-def _runs_all(user, funder: Structure) -> bool:
-    """Staff of every programme the report covers (and there is at least one)."""
-    programmes = covered_programmes(funder)
-    return programmes.exists() and not programmes.exclude(staff=user).exists()
+def readable_funders(user, funders):
+    """Among `funders` (structures), those whose report `user` may read and ask for: the
+    funder's own people, and the staff who run every live programme the report covers (and
+    there is one). One query."""
+    if not user.is_authenticated:
+        return funders.none()
+    if user.is_superuser:
+        return funders
+    covered = Programme.objects.active().filter(
+        Q(funders=OuterRef("pk"))
+        | Q(projects__in=ScalingProject.objects.active().filter(
+            funding_pool__options__funder=OuterRef(OuterRef("pk")))))
+    member = Membership.objects.filter(user=user, structure=OuterRef("pk"))
+    return funders.filter(
+        Exists(member)
+        | (Exists(covered.values("pk")) & ~Exists(covered.exclude(staff=user).values("pk"))))
 
 
 def may_request(user, funder: Structure) -> bool:
     """The funder's people, and the staff who run every programme it covers."""
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or _is_member(user, funder) or _runs_all(user, funder)
+    return readable_funders(user, Structure.objects.filter(pk=funder.pk)).exists()
 
 
 may_read = may_request

@@ -6,11 +6,13 @@ sums, the training plan's counts), so that the report and the screens never disa
 missing piece (no strategy, no site, no plan, no scale, no pool...) is said, never fatal.
 """
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -28,14 +30,15 @@ from programmes.models import (
 )
 from programmes.permissions import can_manage_project, can_read_pool
 from programmes.queries.funding import pool_options, pool_totals
-from programmes.queries.training import matrix_rows, modules_for_plan
+from programmes.queries.training import completion_matrix, modules_for_plan
 from programmes.selectors.feasibility import strategy_page
 
+from ..models import FidelityAssessment
 from ..selectors import dashboards
 from ..selectors import fidelity as fidelity_selectors
 from ..selectors.aggregation import ACTIVE_SITE_STATUSES, Scope
 from ..selectors.plans import plan_for_page
-from . import Section, indicator_line
+from . import Section, for_print, indicator_line
 
 KEY = "project_report"
 TEMPLATE = "reports/project_report.html"
@@ -144,12 +147,63 @@ def sites_part(project) -> SitesPart:
 
 def _department_map(per_department: dict[str, int], project) -> str:
     total = sum(per_department.values())
-    return department_choropleth(
+    return lighter_outlines(department_choropleth(
         per_department, id_prefix=f"sites-map-{project.pk}",
         title=_("Sites of %(project)s per département") % {"project": project.title},
         description=ngettext("%(count)s site in %(departments)s département(s).",
                              "%(count)s sites in %(departments)s département(s).", total)
-        % {"count": total, "departments": len(per_department)})
+        % {"count": total, "departments": len(per_department)}))
+
+
+# The outlines of the départements hold 11,000 points, drawn a tenth of a millimetre apart at
+# the size of the printed map: every point costs WeasyPrint time, and most do not show.
+_OUTLINE = re.compile(r' d="(m [^"]+)"')
+PRINT_TOLERANCE = 2.5  # in units of the map's view box, about 0.4 mm on paper
+
+
+def lighter_outlines(svg: str, tolerance: float = PRINT_TOLERANCE) -> str:
+    """The map with its outlines thinned for print: along each outline, a point closer than
+    `tolerance` to the last one kept is dropped (outlines of relative "m … z" moves only;
+    anything else is left as it is)."""
+    return mark_safe(_OUTLINE.sub(lambda match: f' d="{_thin(match.group(1), tolerance)}"',
+                                  str(svg)))
+
+
+def _thin(path: str, tolerance: float) -> str:
+    tokens = path.replace(",", " ").split()
+    if any(token.isalpha() and token not in ("m", "z") for token in tokens):
+        return path
+    outlines, points, start, x, y = [], [], (0.0, 0.0), 0.0, 0.0
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token == "z":
+            outlines.append(_kept(points, tolerance))
+            points, (x, y) = [], start
+            index += 1
+        elif token == "m":
+            if points:
+                outlines.append(_kept(points, tolerance))
+            x, y = x + float(tokens[index + 1]), y + float(tokens[index + 2])
+            start, points = (x, y), [(x, y)]
+            index += 3
+        else:  # an implicit relative line
+            x, y = x + float(token), y + float(tokens[index + 1])
+            points.append((x, y))
+            index += 2
+    if points:
+        outlines.append(_kept(points, tolerance))
+    return " ".join(outlines)
+
+
+def _kept(points: list[tuple[float, float]], tolerance: float) -> str:
+    kept = [points[0]]
+    for point in points[1:-1]:
+        if abs(point[0] - kept[-1][0]) + abs(point[1] - kept[-1][1]) >= tolerance:
+            kept.append(point)
+    if len(points) > 1:
+        kept.append(points[-1])
+    return "M" + " ".join(f"{px:.1f} {py:.1f}" for px, py in kept) + "Z"
 
 
 @dataclass
@@ -171,10 +225,12 @@ class ModuleLine:
 @dataclass
 class TrainingPart:
     modules: list[ModuleLine]
-    matrix: list  # MatrixRow per active site
     sessions_held: int
     registered: int
     attended: int
+    active_sites: int = 0
+    completed_all: int = 0  # active sites whose people completed every module
+    completed_none: int = 0
 
     @property
     def attendance_pct(self) -> Decimal | None:
@@ -182,10 +238,14 @@ class TrainingPart:
             return None
         return (Decimal(100) * self.attended / self.registered).quantize(Decimal(1))
 
+    @property
+    def completed_some(self) -> int:
+        return self.active_sites - self.completed_all - self.completed_none
+
 
 def training_part(project, sites) -> TrainingPart:
-    """The training plan module by module (sessions held, attendance in held sessions) and
-    which modules each active site completed."""
+    """The training plan module by module (sessions held, attendance in held sessions); each
+    active site gets `modules_completed`, the modules its people completed."""
     modules = modules_for_plan(project)
     attendance = {row["session__module"]: row for row in (
         Registration.objects.filter(session__module__project=project,
@@ -203,28 +263,44 @@ def training_part(project, sites) -> TrainingPart:
             planned=sum(1 for s in sessions if s.status == TrainingSession.Status.PLANNED),
             cancelled=sum(1 for s in sessions if s.status == TrainingSession.Status.CANCELLED),
             registered=row.get("registered", 0), attended=row.get("attended", 0)))
-    active = [site for site in sites if site.status in ACTIVE_SITE_STATUSES]
-    matrix = matrix_rows(active, modules) if modules and active else []
-    return TrainingPart(lines, matrix, sum(line.held for line in lines),
+    part = TrainingPart(lines, sum(line.held for line in lines),
                         sum(line.registered for line in lines),
                         sum(line.attended for line in lines))
+    active = [site for site in sites if site.status in ACTIVE_SITE_STATUSES]
+    if modules and active:
+        completion = completion_matrix(active, modules)
+        for site in active:
+            site.modules_completed = len(completion[site.pk])
+        part.active_sites = len(active)
+        part.completed_all = sum(1 for site in active if site.modules_completed == len(modules))
+        part.completed_none = sum(1 for site in active if not site.modules_completed)
+    return part
 
 
 @dataclass
 class FidelityPart:
-    overview: object  # dashboards.FidelityOverview
+    overview: object  # dashboards.FidelityOverview, its `sites` the lowest totals
     domains: list
-    sites: list  # each with .domain_scores, .flagged, .fidelity_total_pct
 
 
-def fidelity_part(project, overview) -> FidelityPart | None:
-    """The average per domain (the dashboard's overview) and each site's latest scores."""
+def fidelity_part(project, overview, sites) -> FidelityPart | None:
+    """The average per domain (the dashboard's overview), each site's latest total (set on
+    the sites as `fidelity_total_pct`) and, for the sites with the lowest totals, their score
+    per domain."""
     if overview is None:
         return None
     domains = list(overview.scale.domains.order_by("position", "pk"))
-    sites = list(fidelity_selectors.comparison_sites(project))
-    fidelity_selectors.fill_comparison(sites, overview.scale, domains)
-    return FidelityPart(overview, domains, sites)
+    totals = fidelity_selectors.latest_fidelity_totals(
+        AdopterSite.objects.filter(pk__in=[site.pk for site in sites]))
+    for site in sites:
+        site.fidelity_total_pct = totals.get(site.pk)
+    fidelity_selectors.fill_comparison(overview.sites, overview.scale, domains)
+    assessed_on = dict(FidelityAssessment.objects.filter(
+        pk__in=[site.fidelity_assessment_id for site in overview.sites])
+        .values_list("pk", "assessed_on"))
+    for site in overview.sites:
+        site.fidelity_assessed_on = assessed_on.get(site.fidelity_assessment_id)
+    return FidelityPart(overview, domains)
 
 
 @dataclass
@@ -273,6 +349,8 @@ def build_context(project: ScalingProject, params: dict) -> dict:
                 .prefetch_related("models", "target_territories").first())
     sites = sites_part(project)
     dashboard = dashboards.project_dashboard(project, scope)
+    for row in dashboard.rows:
+        row.chart = for_print(row.chart)
     plan = plan_for_page(project)
     parts = sections()
     return {
@@ -296,7 +374,7 @@ def build_context(project: ScalingProject, params: dict) -> dict:
         "indicator_lines": [indicator_line(row.total, missing_sites=row.total.missing_sites)
                             for row in dashboard.rows],
         "indicator_caption": _("Every active indicator against the target in force today"),
-        "fidelity": fidelity_part(project, dashboard.fidelity),
+        "fidelity": fidelity_part(project, dashboard.fidelity, sites.sites),
         "money": money_part(project),
         "core_kind": Component.Kind.CORE,
     }

@@ -37,7 +37,7 @@ from ..models import (
 )
 from ..selectors.aggregation import Scope
 from ..selectors.dashboards import site_dashboard
-from . import Section, indicator_line
+from . import Section, for_print, indicator_line
 
 KEY = "site_report"
 TEMPLATE = "reports/site_report.html"
@@ -130,9 +130,9 @@ def fidelity_chart(site: AdopterSite, profile) -> str:
         return ""
     points = [charts.Point(date_format(row.assessment.assessed_on, "SHORT_DATE_FORMAT"),
                            row.total_pct) for row in profile.evolution]
-    return charts.line_chart(points, chart_id=f"site-fidelity-{site.pk}",
-                             title=_("Fidelity of the site across its assessments"),
-                             unit="%")
+    return for_print(charts.line_chart(points, chart_id=f"site-fidelity-{site.pk}",
+                                       title=_("Fidelity of the site across its assessments"),
+                                       unit="%"))
 
 
 @dataclass
@@ -196,6 +196,8 @@ def build_context(site: AdopterSite, params: dict) -> dict:
                             "territory")
             .get(pk=site.pk))
     dashboard = site_dashboard(site, Scope())
+    for row in dashboard.rows:
+        row.chart = for_print(row.chart)
     registrations = site_registrations(site)
     modules = project_modules(site.project)
     people = completion_of_people(registrations)
