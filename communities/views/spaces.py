@@ -23,6 +23,7 @@ from ..permissions import (
     get_thread_for_user,
 )
 from ..selectors import spaces as selectors
+from ..selectors.events import upcoming_events_for_space
 from ..services import spaces as services
 
 # --- Spaces ----------------------------------------------------------------------------------
@@ -52,6 +53,8 @@ def space_detail(request, pk):
         "page": selectors.feed_page(threads, request.GET.get("page")),
         "query": query_without(request, "page"),
     }
+    if not request.htmx:
+        context["space_events"] = upcoming_events_for_space(space)
     template = ("communities/spaces/_thread_results.html" if request.htmx
                 else "communities/spaces/space_detail.html")
     return render(request, template, context)

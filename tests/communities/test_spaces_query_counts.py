@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 # Every page: session, user, and the header's unread notifications (with the portal link).
 # Feed: the space, whether the viewer moderates it, count, page of threads with their authors
-FEED_QUERIES = 7
+FEED_QUERIES = 8  # with the space's next events beside the feed
 # Thread: the thread with whether the viewer moderates, count of replies, the page of
 # replies, the opening message and the helpful answer, their attachments, their mentions,
 # where the helpful answer sits among the replies, the people one may mention (and the header)
