@@ -6,6 +6,7 @@ from essaimage.demo import DEMO_DOMAIN, DEMO_PASSWORD
 from evaluations.demo import seed_evaluations
 from innovations.demo import seed_bank, seed_calls, seed_innovations
 from programmes.demo import seed_programmes
+from programmes.demo_community import seed_community
 from programmes.demo_pipeline import seed_pipeline
 
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         seed_bank(structures, people, innovations)
         projects = seed_pipeline(structures, people, programmes, innovations)
         seed_evaluations(people, projects)
+        seed_community(programmes, people)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Demo logins (password: "
                                              f"{DEMO_PASSWORD}):"))
         for prefix, first_name, last_name, _job, structure, _role, demonstrates in PEOPLE:
