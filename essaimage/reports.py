@@ -98,6 +98,7 @@ class IndicatorLine:
     band: str = "none"  # on_track, watch, off_track, none
     band_label: str = ""
     note: str = ""  # e.g. "3 sites have not reported"
+    bar: str = ""  # an SVG of the progress (evaluations.charts.percent_bar), if any
 
 
 _kinds: dict[str, ReportKind] = {}

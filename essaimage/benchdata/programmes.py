@@ -6,7 +6,12 @@ from decimal import Decimal
 from innovations.models import Innovation
 from programmes.models import (
     STAGE_ORDER,
+    ActionItem,
     AdopterSite,
+    BodyMember,
+    Decision,
+    GovernanceBody,
+    Meeting,
     Programme,
     Registration,
     ScalingProject,
@@ -47,6 +52,7 @@ def create_programme(data: BenchData, directory: dict, bank: dict, project_count
         [plan for project in projects for plan in _plans(rng, project)], batch_size=BATCH_SIZE)
     big = projects[0]
     _sites_of(data, directory, bank["resources"], big, site_count)
+    _governance_of(data, directory, big)
     return programme
 
 
@@ -105,6 +111,42 @@ def _sites_of(data: BenchData, directory: dict, resources, project: ScalingProje
          for item in items for site in sites if rng.random() < 0.6],
         batch_size=BATCH_SIZE,
     )
+
+
+BENCH_MEETING_TITLE = "COPIL de mesure"
+
+
+def _governance_of(data: BenchData, directory: dict, project: ScalingProject) -> None:
+    """The big project's steering committee: 12 members, a meeting held and the next one with
+    its agenda, 10 decisions and 10 action items, for the committee pack."""
+    rng = data.rng
+    body = GovernanceBody.objects.create(project=project, name="Comité de pilotage de mesure",
+                                         reminder_days=[7, 1])
+    members = BodyMember.objects.bulk_create(
+        [BodyMember(body=body, name=f"Membre {n} du comité", structure=structure,
+                    email=f"membre-{n}@comite.essaimage.test" if n % 6 else "",
+                    position=BodyMember.Position.CHAIR if n == 1 else BodyMember.Position.MEMBER)
+         for n, structure in enumerate(rng.sample(directory["structures"], 12), start=1)])
+    held = Meeting.objects.create(
+        body=body, title="COPIL de lancement", status=Meeting.Status.HELD,
+        starts_at=REFERENCE_DATE - timedelta(days=90),
+        ends_at=REFERENCE_DATE - timedelta(days=90) + timedelta(hours=2), place="Paris",
+        minutes="\n\n".join(f"Point {n} : le comité prend acte de l'avancement et demande "
+                              "un bilan des sites pour la prochaine séance." for n in range(1, 6)))
+    Meeting.objects.create(
+        body=body, title=BENCH_MEETING_TITLE, starts_at=REFERENCE_DATE + timedelta(days=7),
+        ends_at=REFERENCE_DATE + timedelta(days=7, hours=2), place="Lyon",
+        agenda="\n".join(["Validation du compte rendu", "Point sur les sites",
+                          "Indicateurs du trimestre", "Fidélité au modèle", "Budget",
+                          "Questions diverses"]))
+    Decision.objects.bulk_create(
+        [Decision(meeting=held, text=f"Décision n°{n} : le comité valide l'étape proposée.")
+         for n in range(1, 11)])
+    ActionItem.objects.bulk_create(
+        [ActionItem(project=project, meeting=held, owner=rng.choice(members),
+                    title=f"Action n°{n} : préparer le bilan demandé",
+                    due_on=REFERENCE_DATE.date() + timedelta(days=rng.randint(-20, 40)))
+         for n in range(1, 11)])
 
 
 def _first_members(sites) -> dict:

@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django import template
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.formats import number_format
@@ -70,6 +71,13 @@ def report_panel(context, subject, kind_key, params=None):
     if panel is None:
         return ""
     return render_to_string("reports/_panel.html", panel, request=request)
+
+
+@register.simple_tag
+def report_static(path: str) -> str:
+    """The address of a static file for WeasyPrint, under its own name: the PDF fetcher
+    reads it from the app folders or STATIC_ROOT, whatever the manifest says (essaimage.pdf)."""
+    return "/" + settings.STATIC_URL.strip("/") + "/" + path.lstrip("/")
 
 
 @lru_cache(maxsize=1)

@@ -10,6 +10,7 @@ pack, never fatal.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -26,6 +27,7 @@ from programmes.queries import adopters as adopter_queries
 from programmes.queries import governance as governance_queries
 from programmes.selectors.pipeline import stage_steps
 
+from .. import charts
 from ..forms.dashboards import default_range
 from ..selectors import dashboards
 from ..selectors.aggregation import Band, Scope
@@ -33,7 +35,13 @@ from ..selectors.aggregation import Band, Scope
 KEY = "committee_pack"
 TEMPLATE = "reports/committee_pack.html"
 # A pack is read in a meeting: past this, the platform's site list says the rest.
-SITES_LISTED = 60
+SITES_LISTED = 40
+# The table gives every indicator against its target; the first ones (by their position in
+# the framework) also get the chart of their trend.
+CHARTED_INDICATORS = 3
+# Action items to follow: overdue, or due within this many days of the meeting.
+ACTIONS_HORIZON_DAYS = 90
+ACTIONS_LISTED = 40
 
 
 # --- Who ---------------------------------------------------------------------------------------
@@ -79,7 +87,8 @@ class SitesPart:
 @dataclass
 class IndicatorsPart:
     lines: list[IndicatorLine]
-    rows: list  # dashboards.IndicatorRow, with their chart
+    rows: list  # dashboards.IndicatorRow of the charted indicators, with their chart
+    count: int = 0
     without_target: list = field(default_factory=list)
     bands: dict = field(default_factory=dict)
     date_from: object = None
@@ -116,14 +125,20 @@ def indicators_part(project, scope: Scope) -> IndicatorsPart:
                             "%(count)d sites of %(expected)d have not reported",
                             total.missing_sites) % {"count": total.missing_sites,
                                                     "expected": total.expected_sites}
+        bar = ""
+        if row.progress_pct is not None:
+            bar = charts.percent_bar(
+                row.progress_pct, chart_id=f"progress-{indicator.pk}", band=total.band,
+                title=_("Progress of %(indicator)s towards its target") % {
+                    "indicator": indicator.name})
         lines.append(IndicatorLine(
             label=f"{indicator.code} — {indicator.name}",
             value="" if total.value is None else dashboards.display(total.value, indicator),
             target="" if total.target is None else dashboards.display(total.target, indicator),
             progress=row.progress_pct, band=total.band,
-            band_label=str(labels.get(total.band, "")), note=note))
-    return IndicatorsPart(lines, dashboard.rows, without_target, dashboard.bands,
-                          scope.date_from, scope.date_to)
+            band_label=str(labels.get(total.band, "")), note=note, bar=bar))
+    return IndicatorsPart(lines, dashboard.rows[:CHARTED_INDICATORS], len(dashboard.rows),
+                          without_target, dashboard.bands, scope.date_from, scope.date_to)
 
 
 def sites_part(project) -> SitesPart:
@@ -145,7 +160,9 @@ def build_context(meeting: Meeting, params: dict) -> dict:
     body, project = meeting.body, meeting.body.project
     members = members_part(meeting)
     previous = governance_queries.previous_held_meeting(meeting)
-    actions = governance_queries.open_actions_of_body(body)
+    day = timezone.localtime(meeting.starts_at).date()
+    actions = governance_queries.open_actions_of_body(
+        body, due_by=day + timedelta(days=ACTIONS_HORIZON_DAYS), limit=ACTIONS_LISTED)
     sections = [
         ("agenda", _("Agenda and participants")),
         ("project", _("Where the project stands")),
@@ -154,10 +171,9 @@ def build_context(meeting: Meeting, params: dict) -> dict:
         ("decisions", _("Decisions and action items")),
         ("previous", _("Minutes of the previous meeting")),
     ]
-    day = date_format(timezone.localtime(meeting.starts_at), "DATE_FORMAT")
     return {
         "report_title": _("Meeting pack — %(meeting)s") % {"meeting": meeting.title},
-        "report_subtitle": f"{body.name} · {day}",
+        "report_subtitle": f"{body.name} · {date_format(day, 'DATE_FORMAT')}",
         "toc": sections,
         "meeting": meeting,
         "body": body,
@@ -171,8 +187,10 @@ def build_context(meeting: Meeting, params: dict) -> dict:
         "indicators": indicators_part(project, pack_scope(meeting)),
         "sites": sites_part(project),
         "decisions": list(meeting.decisions.order_by("created_at", "pk")),
-        "actions": actions,
-        "overdue_count": sum(1 for action in actions if action.is_overdue),
+        "actions": actions.listed,
+        "actions_more": actions.more,
+        "overdue_count": actions.overdue,
+        "actions_horizon": day + timedelta(days=ACTIONS_HORIZON_DAYS),
         "previous": previous,
         "previous_decisions": list(previous.decisions.all()) if previous else [],
     }

@@ -203,11 +203,31 @@ def previous_held_meeting(meeting: Meeting) -> Meeting | None:
             .order_by("-starts_at", "-pk").first())
 
 
-def open_actions_of_body(body: GovernanceBody, limit: int = 200) -> list[ActionItem]:
-    """The project's action items still to do that this body's members may read: those of
-    its own meetings and those decided outside any meeting; soonest due first."""
-    return list(ActionItem.objects.filter(
+@dataclass
+class ActionsToFollow:
+    listed: list  # of ActionItem, soonest due first
+    total: int
+    overdue: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.listed)
+
+
+def open_actions_of_body(body: GovernanceBody, *, due_by=None,
+                         limit: int = 200) -> ActionsToFollow:
+    """The project's action items still to do that this body's members may read (those of
+    its own meetings and those decided outside any meeting), due by `due_by` or undated:
+    the first `limit` of them, soonest due first, and how many there are and are overdue."""
+    actions = ActionItem.objects.filter(
         Q(meeting__isnull=True) | Q(meeting__body=body), project_id=body.project_id,
         status__in=[ActionItem.Status.OPEN, ActionItem.Status.IN_PROGRESS])
-        .select_related("owner", "owner_user", "meeting")
-        .order_by(F("due_on").asc(nulls_last=True), "pk")[:limit])
+    if due_by is not None:
+        actions = actions.filter(Q(due_on__lte=due_by) | Q(due_on__isnull=True))
+    listed = list(actions.select_related("owner", "owner_user", "meeting")
+                  .order_by(F("due_on").asc(nulls_last=True), "pk")[:limit])
+    if len(listed) < limit:
+        return ActionsToFollow(listed, len(listed), sum(a.is_overdue for a in listed))
+    counts = actions.aggregate(total=Count("pk"), overdue=Count(
+        "pk", filter=Q(due_on__lt=timezone.localdate())))
+    return ActionsToFollow(listed, counts["total"], counts["overdue"])

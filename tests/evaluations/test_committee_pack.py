@@ -225,3 +225,22 @@ def test_who_may_ask_and_read(pipeline_cast, ines, steering_committee):
     reads = {name for name, user in people.items() if committee_pack.may_read(user, meeting)}
     assert asks == {"alice", "admin"}
     assert reads == {"alice", "admin", "camille", "fanny", "paul", "ines"}
+
+
+def test_actions_far_ahead_are_left_out_and_the_rest_counted(meeting, project, monkeypatch):
+    monkeypatch.setattr(committee_pack, "ACTIONS_LISTED", 2)
+    far = timezone.localdate() + timedelta(days=14 + committee_pack.ACTIONS_HORIZON_DAYS + 5)
+    ActionItem.objects.create(project=project, title="Action lointaine", due_on=far)
+    ActionItem.objects.create(project=project, title="Action sans date")
+    ActionItem.objects.create(project=project, title="Autre action en retard",
+                              due_on=timezone.localdate() - timedelta(days=1))
+
+    context = committee_pack.build_context(meeting, {})
+
+    # Two overdue, one due in 20 days, one undated: two listed, two more.
+    assert [a.title for a in context["actions"]] == ["Préparer le bilan des formations",
+                                                     "Autre action en retard"]
+    assert context["actions_more"] == 2
+    assert context["overdue_count"] == 2
+    html = reports.render_html(reports.get_kind("committee_pack"), meeting, language="en")
+    assert "And 2 more action items" in html and "Action lointaine" not in html

@@ -28,7 +28,7 @@ from essaimage.benchdata.community import PORTAL_EMAIL
 from essaimage.benchdata.directory import BENCH_EMAIL, COMMON_WORD
 from essaimage.benchdata.innovations import BANK_QUERY
 from innovations.models import Call, Theme
-from programmes.models import Programme, ScalingProject
+from programmes.models import Meeting, Programme, ScalingProject
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,8 @@ class Job:
 
     name: str
     run: Callable[[BenchFacts], object]
+    # Timed runs, when fewer than the pages' requests are enough (a PDF takes a second).
+    runs: int | None = None
 
 
 # The twelve quarters of the bench evaluation, and the start of its last four.
@@ -110,7 +112,19 @@ MEASUREMENTS = [
                    f"?date_from={EVALUATION_RANGE[0]}&date_to={EVALUATION_RANGE[1]}"),
     Page("export of one site's values (CSV)",
          lambda f: f"/evaluations/projets/{f.big_project_id}/valeurs.csv?site={f.big_site_id}"),
+    Job("committee pack PDF (1,000 sites × 20 indicators)", lambda f: render_committee_pack(f),
+        runs=20),
 ]
+
+
+def render_committee_pack(facts: BenchFacts) -> bytes:
+    """The pack of the big project's next steering committee, as the worker renders it."""
+    from essaimage.benchdata.programmes import BENCH_MEETING_TITLE
+    from essaimage.reports import get_kind, render_pdf
+
+    meeting = Meeting.objects.get(body__project_id=facts.big_project_id,
+                                  title=BENCH_MEETING_TITLE)
+    return render_pdf(get_kind("committee_pack"), meeting)[0]
 
 
 # --- Facts and sign-in ------------------------------------------------------------------
@@ -228,7 +242,7 @@ def measure_job(job: Job, facts: BenchFacts, warmup: int, requests: int) -> Resu
     with CaptureQueriesContext(connection) as queries:
         job.run(facts)
     durations = []
-    for _ in range(requests):
+    for _ in range(min(requests, job.runs or requests)):
         started = time.perf_counter()
         job.run(facts)
         durations.append((time.perf_counter() - started) * 1000)
