@@ -114,6 +114,7 @@ MEASUREMENTS = [
          lambda f: f"/evaluations/projets/{f.big_project_id}/valeurs.csv?site={f.big_site_id}"),
     Job("committee pack PDF (1,000 sites × 20 indicators)", lambda f: render_committee_pack(f),
         runs=20),
+    Job("reminder scan (10,000 due items)", lambda f: scan_reminders_once(), runs=10),
 ]
 
 
@@ -125,6 +126,22 @@ def render_committee_pack(facts: BenchFacts) -> bytes:
     meeting = Meeting.objects.get(body__project_id=facts.big_project_id,
                                   title=BENCH_MEETING_TITLE)
     return render_pdf(get_kind("committee_pack"), meeting)[0]
+
+
+def scan_reminders_once() -> int:
+    """One reminder scan at the hour 10,000 bench actions fall due: their rows recorded in the
+    sent-log, no e-mail queued (only the scan and the inserts are timed), then deleted so that
+    the next run records them again."""
+    from essaimage.benchdata.reminders import REMINDER_ITEMS, SCAN_AT
+    from essaimage.models import SentReminder
+    from essaimage.reminders import scan_reminders
+
+    queued = scan_reminders(SCAN_AT, queue=False).queued
+    SentReminder.objects.filter(queued_at=SCAN_AT).delete()
+    if queued < REMINDER_ITEMS:
+        raise CommandError("The bench has no reminders due: run `manage.py generate_bench_data "
+                           "--reset` again.")
+    return queued
 
 
 # --- Facts and sign-in ------------------------------------------------------------------
