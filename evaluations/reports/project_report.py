@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from communities.maps import department_choropleth
-from innovations.models import Component
 from programmes.models import (
     AdopterSite,
     FundingPool,
@@ -283,7 +282,7 @@ class FidelityPart:
     domains: list
 
 
-def fidelity_part(project, overview, sites) -> FidelityPart | None:
+def fidelity_part(overview, sites) -> FidelityPart | None:
     """The average per domain (the dashboard's overview), each site's latest total (set on
     the sites as `fidelity_total_pct`) and, for the sites with the lowest totals, their score
     per domain."""
@@ -374,9 +373,8 @@ def build_context(project: ScalingProject, params: dict) -> dict:
         "indicator_lines": [indicator_line(row.total, missing_sites=row.total.missing_sites)
                             for row in dashboard.rows],
         "indicator_caption": _("Every active indicator against the target in force today"),
-        "fidelity": fidelity_part(project, dashboard.fidelity, sites.sites),
+        "fidelity": fidelity_part(dashboard.fidelity, sites.sites),
         "money": money_part(project),
-        "core_kind": Component.Kind.CORE,
     }
 
 
