@@ -60,6 +60,7 @@ def portal_tasks(user, sites) -> list[PortalTask]:
 
 
 def build_portal(user) -> dict:
+    """Everything the portal shows, read for the structures the person belongs to now."""
     sites = programme_selectors.portal_sites(user)
     tasks = portal_tasks(user, sites)
     return {

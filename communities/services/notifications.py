@@ -192,6 +192,7 @@ def send_digest(person) -> int:
 
 
 def preferences_path() -> str:
+    """Where a person chooses what comes by e-mail (linked from every notification e-mail)."""
     return reverse("communities:notification_preferences")
 
 
@@ -208,6 +209,7 @@ def mark_read(user, notification_ids: Iterable[int] | None = None) -> int:
 
 
 def unread_count(user) -> int:
+    """How many of the person's notifications are unread (0 for a visitor)."""
     if not user.is_authenticated:
         return 0
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

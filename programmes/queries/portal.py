@@ -39,6 +39,7 @@ class ProgrammeContact:
 
 
 def contacts_of(sites) -> list[ProgrammeContact]:
+    """One contact per project of these sites, by project title; at most one query."""
     projects = {site.project_id: site.project for site in sites}
     without_lead = {project.programme_id for project in projects.values()
                     if project.staff_lead_id is None}
