@@ -106,7 +106,7 @@ def _panel_response(request, kind, subject, *, notice: str = ""):
     context = panel_context(request, kind.key, subject, notice=notice)
     if context is None:
         raise Http404
-    return render(request, "reports/_panel.html", context)
+    return render(request, "reports/_panel_update.html", context)
 
 
 def _answer(request, kind, subject, notice: str, level=messages.SUCCESS):
@@ -117,13 +117,25 @@ def _answer(request, kind, subject, notice: str, level=messages.SUCCESS):
     return redirect(_back_to(request, subject))
 
 
+def _change(request, kind, subject) -> str:
+    """What a poll has to say: the report that was on its way is now ready, or failed."""
+    if request.GET.get("was") not in (ReportJob.Status.QUEUED, ReportJob.Status.RUNNING):
+        return ""
+    latest = jobs_about(kind.key, subject).values_list("status", flat=True).first()
+    if latest in (None, ReportJob.Status.QUEUED, ReportJob.Status.RUNNING):
+        return ""
+    if latest == ReportJob.Status.READY:
+        return _("The report is ready.")
+    return _("The report could not be generated.")
+
+
 @login_required
 def panel(request, kind, subject_pk):
     """The panel alone: htmx polls it while a report is on its way; without JavaScript it is
     a small page that can be reloaded."""
     kind, subject = get_subject_for_user(request.user, kind, subject_pk)
     if request.htmx:
-        return _panel_response(request, kind, subject)
+        return _panel_response(request, kind, subject, notice=_change(request, kind, subject))
     context = panel_context(request, kind.key, subject)
     context["back"] = _back_to(request, subject)
     return render(request, "reports/panel_page.html", context)

@@ -148,6 +148,23 @@ def test_the_panel_polls_only_while_a_report_is_on_its_way(client, people, meeti
     assert reverse("reports:retry", args=[job.pk]) in panel
 
 
+def test_the_poll_that_sees_the_end_says_so(client, people, meeting):
+    job = _job(meeting, Status.RUNNING, by=people["alice"])
+    client.force_login(people["alice"])
+    live = f'id="report-panel-{KIND}-{meeting.pk}-live" hx-swap-oob="innerHTML"'
+    panel = client.get(_panel_url(meeting), {"was": "running"}, **HTMX).content.decode()
+    assert live not in panel and '"was": "running"' in panel
+
+    ReportJob.objects.filter(pk=job.pk).update(status=Status.FAILED, error="x")
+    panel = client.get(_panel_url(meeting), {"was": "running"}, **HTMX).content.decode()
+    assert live in panel and "The report could not be generated." in panel
+
+    ReportJob.objects.filter(pk=job.pk).update(status=Status.READY)
+    panel = client.get(_panel_url(meeting), {"was": "queued"}, **HTMX).content.decode()
+    assert live in panel and "The report is ready." in panel
+    assert live not in client.get(_panel_url(meeting), **HTMX).content.decode()
+
+
 def test_the_history_lists_ready_and_failed_reports(client, people, meeting):
     now = timezone.now()
     _job(meeting, Status.READY, by=people["alice"], pages=7, when=now - timedelta(days=2))
@@ -220,8 +237,9 @@ def test_asking_with_htmx_returns_the_polling_panel(client, people, meeting,
         response = client.post(_request_url(meeting), **HTMX)
     panel = response.content.decode()
     assert response.status_code == 200
-    assert 'hx-trigger="every 2s"' in panel and 'role="status"' in panel
-    assert "report-notice" in panel
+    assert 'hx-trigger="every 2s"' in panel
+    # The live region of the page, outside the polled part, says what happened.
+    assert f'id="report-panel-{KIND}-{meeting.pk}-live" hx-swap-oob="innerHTML"' in panel
 
 
 def test_asking_twice_gives_the_report_on_its_way(client, people, meeting,
