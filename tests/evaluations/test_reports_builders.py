@@ -260,3 +260,55 @@ def test_the_project_reports_queries_do_not_grow_with_the_sites(full_project):
     for _ in range(10):
         AdopterSiteFactory(project=full_project, status="launched")
     assert queries() == before
+
+
+def test_a_site_on_a_whole_region_is_listed_but_not_mapped(project, bob_site):
+    from communities.models import Territory
+
+    region = Territory.objects.regions().get(code="27")  # Bourgogne-Franche-Comté
+    AdopterSiteFactory(project=project, territory=region, status="launched")
+
+    sites = project_report.build_context(project, {})["sites"]
+
+    assert [site.territory for site in sites.outside_map] == [region]
+    assert 'data-code="58" data-count="1"' in sites.map_svg
+    assert sorted(group.name for group in sites.by_region) == ["Bourgogne-Franche-Comté"]
+    assert len(sites.by_region[0].sites) == 2
+
+
+def test_withdrawn_options_and_sites_count_nowhere(full_project, second_funder, alice,
+                                                   carol_site):
+    from programmes.models import FundingOption
+    from programmes.services import funding
+
+    funding.withdraw_option(FundingOption.objects.get(funder=second_funder), by=alice)
+    carol_site.status = "withdrawn"
+    carol_site.save()
+
+    context = project_report.build_context(full_project, {})
+
+    totals = context["money"].totals.total
+    assert (totals.optioned, totals.confirmed) == (D("40000"), D("40000"))
+    assert context["sites"].active == 1 and context["sites"].outside_map == []
+    assert 'data-code="38"' in context["sites"].map_svg
+    assert 'data-code="38" data-count="0"' in context["sites"].map_svg
+    theirs = funder_report.build_context(second_funder, {})
+    assert theirs["total"].optioned == 0 and theirs["option_count"] == 1
+
+
+def test_periods_over_before_a_site_started_are_not_expected(full_project, bob_site):
+    bob_site.start_date = date(2025, 4, 1)
+    bob_site.save()
+
+    completeness = site_report.build_context(bob_site, {})["completeness"]
+
+    assert [line.period.label for line in completeness.lines] == ["T2 2025"]
+
+
+def test_the_map_outlines_are_thinned_not_redrawn():
+    svg = '<path d="m 10,10 0.5,0 0.5,0 5,0 0,5 z m 1,1 4,0 0,4 z"/><path d="M 1 1 C 2 2"/>'
+
+    thinned = project_report.lighter_outlines(svg, tolerance=2)
+
+    assert 'd="M10.0 10.0 16.0 10.0 16.0 15.0Z M11.0 11.0 15.0 11.0 15.0 15.0Z"' in thinned
+    assert 'd="M 1 1 C 2 2"' in thinned  # not an outline of relative moves: left alone
