@@ -299,7 +299,12 @@ def render_html(kind: ReportKind, subject, params: dict | None = None, *,
             "generated_at": timezone.localtime(),
             "author": job.requested_by if job is not None else None,
         })
-        return render_to_string(kind.template, context)
+        html = render_to_string(kind.template, context)
+        if translation.get_language().startswith("fr"):
+            from .templatetags.reports import french_typography_html
+
+            html = french_typography_html(html)
+        return html
 
 
 def render_pdf(kind: ReportKind, subject, params: dict | None = None, *,

@@ -32,6 +32,27 @@ def french_typography(text: str) -> str:
     return _BEFORE_CLOSING.sub(NNBSP + "»", text)
 
 
+_TAG = re.compile(r"(<[^>]*>)")
+_RAW = re.compile(r"<(style|script)\b", re.IGNORECASE)
+
+
+def french_typography_html(html: str) -> str:
+    """French typography applied to the text of a whole HTML document, never inside its tags,
+    stylesheets or scripts: the words of the templates get it as well as the data."""
+    parts = _TAG.split(html)
+    raw = None
+    for index, part in enumerate(parts):
+        if index % 2:  # a tag
+            opening = _RAW.match(part)
+            if opening:
+                raw = opening.group(1).lower()
+            elif raw and part.lower().startswith(f"</{raw}"):
+                raw = None
+        elif raw is None and part:
+            parts[index] = french_typography(part)
+    return "".join(parts)
+
+
 @register.filter(is_safe=True, needs_autoescape=True)
 def fr_typo(value, autoescape=True):
     """French typography for the text of a report, when the report speaks French."""

@@ -410,3 +410,13 @@ def test_numbers_in_the_readers_locale():
         assert num(None) == "—"
     with translation.override("en"):
         assert num(12500) == "12,500"
+
+
+def test_french_typography_of_a_whole_document_leaves_tags_and_styles_alone():
+    from essaimage.templatetags.reports import french_typography_html
+
+    html = ('<style>a:hover { color: red; }</style><p title="Note : x">Objet : « test » ; '
+            'fin !</p><svg><text>T1 : 3</text></svg>')
+    assert french_typography_html(html) == (
+        '<style>a:hover { color: red; }</style><p title="Note : x">Objet\u202f: «\u202ftest'
+        '\u202f»\u202f; fin\u202f!</p><svg><text>T1\u202f: 3</text></svg>')
