@@ -420,3 +420,19 @@ def test_french_typography_of_a_whole_document_leaves_tags_and_styles_alone():
     assert french_typography_html(html) == (
         '<style>a:hover { color: red; }</style><p title="Note : x">Objet\u202f: «\u202ftest'
         '\u202f»\u202f; fin\u202f!</p><svg><text>T1\u202f: 3</text></svg>')
+
+
+def test_a_chart_is_embedded_as_a_vector_image_with_its_words():
+    import base64
+
+    from essaimage.templatetags.reports import chart_svg
+    from evaluations import charts
+
+    svg = charts.bar_chart([charts.Bar("T1", 12, 15, "watch")], chart_id="c1",
+                           title="Personnes accompagnées")
+    img = str(chart_svg(svg))
+    assert img.startswith('<img class="chart bar-chart" src="data:image/svg+xml;base64,')
+    assert 'alt="Personnes accompagnées — ' in img
+    data = base64.b64decode(img.split("base64,")[1].split('"')[0]).decode()
+    assert data.startswith("<svg") and "<style>" in data and ".bar.band-watch" in data
+    assert chart_svg("") == ""

@@ -157,11 +157,13 @@ def test_the_poll_that_sees_the_end_says_so(client, people, meeting):
 
     ReportJob.objects.filter(pk=job.pk).update(status=Status.FAILED, error="x")
     panel = client.get(_panel_url(meeting), {"was": "running"}, **HTMX).content.decode()
-    assert live in panel and "The report could not be generated." in panel
+    assert live in panel and ("The report could not be generated." in panel
+                              or "Le rapport n&#x27;a pas pu être généré." in panel)
 
     ReportJob.objects.filter(pk=job.pk).update(status=Status.READY)
     panel = client.get(_panel_url(meeting), {"was": "queued"}, **HTMX).content.decode()
-    assert live in panel and "The report is ready." in panel
+    assert live in panel and ("The report is ready." in panel
+                              or "Le rapport est prêt." in panel)
     assert live not in client.get(_panel_url(meeting), **HTMX).content.decode()
 
 
