@@ -15,7 +15,7 @@ from pathlib import Path
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, npgettext
 
 from .models import Territory
 
@@ -132,7 +132,7 @@ def department_choropleth(counts: dict[str, int], *, title, description, url_for
         content = format_html(
             '{}<span class="choropleth-name">{}</span> <span class="choropleth-count">{}'
             '<span class="visually-hidden"> {}</span></span>',
-            _swatch(css_class, "choropleth-box"), name, count, ngettext("site", "sites", count))
+            _swatch(css_class, "choropleth-box"), name, count, npgettext("number of adopter sites", "site", "sites", count))
         if url_for is not None and count > 0:
             content = format_html('<a href="{}">{}</a>', url_for(code), content)
         overseas.append(format_html('<li data-code="{}" data-count="{}">{}</li>',
