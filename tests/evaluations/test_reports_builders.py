@@ -1,6 +1,7 @@
 """The context builders of the project, site and funder reports: the same figures as the pages'
 own selectors, and every missing piece said rather than fatal."""
 
+import base64
 from datetime import date
 from decimal import Decimal
 
@@ -163,7 +164,8 @@ def test_the_project_parts(full_project, bob_site, carol_site):
                                                        "France Travail"]
     sites = context["sites"]
     assert sites.active == 2 and len(sites.by_region) == 2
-    assert 'data-code="58" data-count="1"' in sites.map_svg
+    assert sites.per_department == {"58": 1, "38": 1}
+    assert '<img class="choropleth-map" src="data:image/svg+xml;base64,' in sites.map_svg
     training = context["training"]
     assert (training.sessions_held, training.registered, training.attended) == (1, 2, 1)
     assert training.attendance_pct == 50
@@ -271,7 +273,7 @@ def test_a_site_on_a_whole_region_is_listed_but_not_mapped(project, bob_site):
     sites = project_report.build_context(project, {})["sites"]
 
     assert [site.territory for site in sites.outside_map] == [region]
-    assert 'data-code="58" data-count="1"' in sites.map_svg
+    assert sites.per_department == {"58": 1}
     assert sorted(group.name for group in sites.by_region) == ["Bourgogne-Franche-Comté"]
     assert len(sites.by_region[0].sites) == 2
 
@@ -290,8 +292,7 @@ def test_withdrawn_options_and_sites_count_nowhere(full_project, second_funder, 
     totals = context["money"].totals.total
     assert (totals.optioned, totals.confirmed) == (D("40000"), D("40000"))
     assert context["sites"].active == 1 and context["sites"].outside_map == []
-    assert 'data-code="38"' in context["sites"].map_svg
-    assert 'data-code="38" data-count="0"' in context["sites"].map_svg
+    assert context["sites"].per_department == {"58": 1}
     theirs = funder_report.build_context(second_funder, {})
     assert theirs["total"].optioned == 0 and theirs["option_count"] == 1
 
@@ -303,6 +304,22 @@ def test_periods_over_before_a_site_started_are_not_expected(full_project, bob_s
     completeness = site_report.build_context(bob_site, {})["completeness"]
 
     assert [line.period.label for line in completeness.lines] == ["T2 2025"]
+
+
+def test_the_map_is_drawn_as_an_image_with_its_words(db):
+    from communities.maps import department_choropleth
+
+    figure = department_choropleth({"58": 3}, title="Sites du projet", description="3 sites.")
+
+    printed = project_report.map_as_image(figure)
+
+    prefix = 'src="data:image/svg+xml;base64,'
+    start = printed.index(prefix) + len(prefix)
+    svg = base64.b64decode(printed[start:printed.index('"', start)]).decode()
+    assert 'data-code="58" data-count="3"' in svg and "<title id=" in svg  # its own title
+    assert "</title></path>" not in svg  # no tooltip per département
+    assert 'alt="Sites du projet — 3 sites."' in printed
+    assert "choropleth-legend" in printed and "choropleth-overseas" in printed  # still text
 
 
 def test_the_map_outlines_are_thinned_not_redrawn():

@@ -114,6 +114,8 @@ MEASUREMENTS = [
          lambda f: f"/evaluations/projets/{f.big_project_id}/valeurs.csv?site={f.big_site_id}"),
     Job("committee pack PDF (1,000 sites × 20 indicators)", lambda f: render_committee_pack(f),
         runs=20),
+    Job("project report PDF (50 sites × 20 indicators × 12 quarters)",
+        lambda f: render_project_report(f), runs=20),
     Job("reminder scan (10,000 due items)", lambda f: scan_reminders_once(), runs=10),
 ]
 
@@ -126,6 +128,17 @@ def render_committee_pack(facts: BenchFacts) -> bytes:
     meeting = Meeting.objects.get(body__project_id=facts.big_project_id,
                                   title=BENCH_MEETING_TITLE)
     return render_pdf(get_kind("committee_pack"), meeting)[0]
+
+
+def render_project_report(facts: BenchFacts) -> bytes:
+    """The report of the bench's project of 50 sites, every part filled, as the worker
+    renders it."""
+    from essaimage.benchdata.evaluations import REPORT_PROJECT_TITLE
+    from essaimage.reports import get_kind, render_pdf
+
+    project = ScalingProject.objects.get(programme_id=facts.programme_id,
+                                         title=REPORT_PROJECT_TITLE)
+    return render_pdf(get_kind("project_report"), project)[0]
 
 
 def scan_reminders_once() -> int:
