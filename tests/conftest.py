@@ -12,6 +12,7 @@ admin  platform administrator (superuser)
 import os
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 
 from communities.models import Membership, Structure, Territory
@@ -245,3 +246,30 @@ def pipeline_cast(cast, project, bob_site, carol_site, camille, paul):
     """The cast with the scaling project's roles: adopters on sites, a committee member,
     a sponsor; fanny funds the programme."""
     return {**cast, "camille": camille, "paul": paul}
+
+
+# --- Background work ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def real_worker():
+    """A real Celery worker, in this process, consuming the real Redis that `make test` starts.
+    Tests that use it run on a real transaction (the worker reads committed rows)."""
+    if not settings.REDIS_URL:
+        pytest.skip("needs the Redis server started by `make test`")
+    from celery.contrib.testing.worker import start_worker
+
+    # Register the tasks with the worker.
+    import communities.tasks  # noqa: F401
+    import essaimage.tasks  # noqa: F401
+    import evaluations.tasks  # noqa: F401
+    import innovations.tasks  # noqa: F401
+    import programmes.tasks  # noqa: F401
+    from essaimage.celery import app
+
+    app.conf.update(task_always_eager=False, broker_url=settings.REDIS_URL)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            yield app
+    finally:
+        app.conf.update(task_always_eager=True)

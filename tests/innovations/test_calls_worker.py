@@ -7,7 +7,6 @@ from django.core import mail
 
 from innovations.services import calls as services
 
-from ..essaimage.test_celery import real_worker  # noqa: F401  (fixture)
 from ..factories import SubmittedApplicationFactory
 
 pytestmark = pytest.mark.services
