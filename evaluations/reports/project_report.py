@@ -8,7 +8,7 @@ missing piece (no strategy, no site, no plan, no scale, no pool...) is said, nev
 
 import base64
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import Count, Q
@@ -343,6 +343,19 @@ def money_part(project) -> MoneyPart | None:
     return MoneyPart(pool, pool_options(pool), pool_totals(pool))
 
 
+# The periods a chart of the report shows, the latest: bars stay legible on paper, and a
+# running total still counts from the start of the project.
+PRINTED_PERIODS = 8
+
+
+def printed_chart(row) -> str:
+    """The dashboard's chart of an indicator over its latest PRINTED_PERIODS periods."""
+    if len(row.series) > PRINTED_PERIODS:
+        row = replace(row, series=row.series[-PRINTED_PERIODS:])
+        return for_print(dashboards.indicator_chart(row, f"indicator-{row.indicator.pk}"))
+    return for_print(row.chart)
+
+
 # --- The report --------------------------------------------------------------------------------
 
 
@@ -373,7 +386,7 @@ def build_context(project: ScalingProject, params: dict) -> dict:
     sites = sites_part(project)
     dashboard = dashboards.project_dashboard(project, scope)
     for row in dashboard.rows:
-        row.chart = for_print(row.chart)
+        row.chart = printed_chart(row)
     plan = plan_for_page(project)
     parts = sections()
     return {

@@ -329,3 +329,21 @@ def test_the_map_outlines_are_thinned_not_redrawn():
 
     assert 'd="M10.0 10.0 16.0 10.0 16.0 15.0Z M11.0 11.0 15.0 11.0 15.0 15.0Z"' in thinned
     assert 'd="M 1 1 C 2 2"' in thinned  # not an outline of relative moves: left alone
+
+
+def test_charts_show_the_latest_eight_periods_and_totals_count_them_all(programme):
+    import re
+
+    from .reports_support import project_of_sites
+
+    project = ScalingProjectFactory(programme=programme)
+    project_of_sites(project, 2, indicators=1, quarters=12)
+
+    row = project_report.build_context(project, {})["dashboard"].rows[0]
+
+    labels = re.findall(r'class="chart-axis">(T\d \d{4})<', row.chart)
+    assert labels == ["T1 2024", "T2 2024", "T3 2024", "T4 2024",
+                      "T1 2025", "T2 2025", "T3 2025", "T4 2025"]
+    assert len(row.series) == 12 and row.total.value == sum(
+        figure.value for figure in row.series)  # a sum over the twelve quarters
+    assert "</title></rect>" not in row.chart  # no tooltips on paper
