@@ -347,3 +347,18 @@ def test_charts_show_the_latest_eight_periods_and_totals_count_them_all(programm
     assert len(row.series) == 12 and row.total.value == sum(
         figure.value for figure in row.series)  # a sum over the twelve quarters
     assert "</title></rect>" not in row.chart  # no tooltips on paper
+
+
+def test_the_first_twelve_indicators_get_a_chart_every_one_its_figures(programme):
+    from .reports_support import project_of_sites
+
+    project = ScalingProjectFactory(programme=programme)
+    project_of_sites(project, 2, indicators=14, quarters=4)
+
+    context = project_report.build_context(project, {})
+
+    rows = context["dashboard"].rows
+    assert [bool(row.chart) for row in rows] == [True] * 12 + [False] * 2
+    assert len(context["indicator_lines"]) == 14
+    html = html_of("project_report", project)
+    assert says(html, "Its chart is on the project's dashboard.")
