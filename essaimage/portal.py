@@ -65,6 +65,9 @@ def build_portal(user) -> dict:
     tasks = portal_tasks(user, sites)
     return {
         "sites": sites,
+        # Their programmes, for the directory of their peers (already loaded with the sites).
+        "programmes": list({site.project.programme_id: site.project.programme
+                            for site in sites}.values()),
         "tasks": tasks[:TASK_LIMIT],
         "more_tasks": max(len(tasks) - TASK_LIMIT, 0),
         "overdue_count": sum(1 for task in tasks if task.is_overdue),

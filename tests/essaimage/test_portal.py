@@ -346,3 +346,13 @@ def test_the_portal_query_count_does_not_grow_with_sites(client, pipeline_cast, 
     many, response = portal_queries(client, bob, django_assert_max_num_queries)
     assert len(response.context["sites"]) == 30
     assert few == many
+
+
+def test_the_portal_leads_to_the_directory_of_ones_programme_and_its_peers(
+        client, pipeline_cast, bob_site, carol_site):
+    response = portal(client, pipeline_cast["bob"])
+    directory = reverse("programmes:programme_directory", args=[bob_site.project.programme_id])
+    assert response.context["programmes"] == [bob_site.project.programme]
+    assert f'href="{directory}"' in response.content.decode()
+    # The link opens: adopters see their peers' sites there.
+    assert client.get(directory).status_code == 200
