@@ -37,4 +37,4 @@ class EssaimageConfig(AppConfig):
         from .navigation import register_project_tab
 
         register_project_tab("reminders", pgettext_lazy("project page", "Reminders"),
-                             "reminders:project")
+                             "reminders:project", staff_only=True)

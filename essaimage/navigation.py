@@ -15,18 +15,26 @@ class ProjectTab:
     key: str
     label: str  # a lazy translation
     url_name: str  # reversed with the project's pk
+    staff_only: bool = False  # shown to the programme's staff only
 
 
 _project_tabs: dict[str, ProjectTab] = {}
 
 
-def register_project_tab(key: str, label, url_name: str) -> None:
-    _project_tabs[key] = ProjectTab(key, label, url_name)
+def register_project_tab(key: str, label, url_name: str, *, staff_only: bool = False) -> None:
+    _project_tabs[key] = ProjectTab(key, label, url_name, staff_only)
 
 
-def extra_project_tabs(project) -> list[tuple[ProjectTab, str]]:
-    """The registered tabs with their address for `project`, in registration order."""
-    return [(tab, reverse(tab.url_name, args=[project.pk])) for tab in _project_tabs.values()]
+def extra_project_tabs(project, user=None) -> list[tuple[ProjectTab, str]]:
+    """The registered tabs with their address for `project`, in registration order; the
+    staff-only ones when `user` runs the project (asked once, only if such a tab exists)."""
+    from programmes.permissions import can_manage_project
+
+    tabs = list(_project_tabs.values())
+    if any(tab.staff_only for tab in tabs) and not (
+            user is not None and can_manage_project(user, project)):
+        tabs = [tab for tab in tabs if not tab.staff_only]
+    return [(tab, reverse(tab.url_name, args=[project.pk])) for tab in tabs]
 
 
 _programme_links: dict[str, ProjectTab] = {}

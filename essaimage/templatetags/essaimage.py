@@ -21,12 +21,13 @@ def field(bound_field):
     return render_to_string("_field.html", {"field": bound_field, "widget": widget})
 
 
-@register.simple_tag
-def extra_project_tabs(project):
+@register.simple_tag(takes_context=True)
+def extra_project_tabs(context, project):
     """The tabs other apps add to a scaling project's pages (see essaimage.navigation)."""
     from essaimage.navigation import extra_project_tabs as tabs_of
 
-    return tabs_of(project)
+    request = context.get("request")
+    return tabs_of(project, getattr(request, "user", None))
 
 
 @register.simple_tag

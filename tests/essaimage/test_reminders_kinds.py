@@ -87,7 +87,7 @@ def test_staff_hear_of_an_overdue_action_once(run_scan, action, alice):
     run_scan(OVERDUE_DAY)
     run_scan(OVERDUE_DAY + timedelta(hours=3))
     assert recipients() == ["alice@example.org", "lead@example.org"]
-    assert "in charge: Bob Lefèvre" in mail.outbox[0].body
+    assert "responsable : Bob Lefèvre" in mail.outbox[0].body
     # A new due date is a new occurrence.
     mail.outbox.clear()
     ActionItem.objects.filter(pk=action.pk).update(due_on=DUE + timedelta(days=7))
@@ -166,7 +166,7 @@ def test_a_draft_report_still_counts_as_missing_and_overdue_sites_hear_again(
                       period=period, status=SiteReport.Status.DRAFT)
     run_scan(AFTER)
     assert recipients() == ["bob@example.org", "carol@example.org"]
-    assert "the due date has passed" in mail.outbox[0].subject
+    assert "l'échéance est passée" in mail.outbox[0].subject
 
 
 def test_one_email_per_person_lists_all_their_sites(run_scan, period, bob, bob_structure):
@@ -193,7 +193,7 @@ def test_staff_hear_of_the_sites_still_missing_after_the_escalation_delay(
     assert not SentReminder.objects.filter(kind="period_escalation").exists()
     run_scan(ESCALATION)
     (message,) = [m for m in mail.outbox if m.to == ["alice@example.org"]]
-    assert "1 site has not reported" in message.subject
+    assert "1 site n'a pas déclaré" in message.subject
     assert "Essor Emploi Nièvre" in message.body and "Atelier Le Fil" not in message.body
     assert f"/evaluations/projets/{period.project_id}/periodes/" in message.body
 
@@ -243,7 +243,7 @@ def test_reviewers_with_unfinished_reviews_are_reminded_three_days_before(run_sc
     assert not mail.outbox
     run_scan(utc(2027, 3, 12, 8, 0))
     assert recipients() == ["remi@example.org"]
-    assert "You have 2 reviews to finish" in mail.outbox[0].body
+    assert "Il vous reste 2 évaluations à terminer" in mail.outbox[0].body
     assert "/relectures/" in mail.outbox[0].body
 
 
@@ -290,7 +290,7 @@ def test_registered_people_are_reminded_the_day_before(run_scan, session, bob, b
                                 status=Registration.Status.WAITING_LIST)
     run_scan(utc(2027, 3, 9, 8, 0))
     assert recipients() == ["bob@example.org"]
-    assert "Tomorrow: training session “Accueil”" in mail.outbox[0].subject
+    assert "Demain : session de formation « Accueil »" in mail.outbox[0].subject
     assert f"/programmes/sessions/{session.pk}/" in mail.outbox[0].body
 
 

@@ -100,11 +100,11 @@ def test_the_page_lists_reminders_sent_and_planned(client, alice, project, page_
     assert "SMTPException: 421 service not available" in html
     assert reverse("reminders:retry", args=[SentReminder.objects.get(
         status=Status.FAILED).pk]) in html
-    assert "not sent: no e-mail address" in html
+    assert "non envoyé : pas d&#x27;adresse e-mail" in html
     assert "elsewhere@example.org" not in html
     # Planned: the J-7 and J-1 reminders of the meeting, the member without address flagged.
-    assert html.count("Meeting reminder") >= 4
-    assert "not sent: no e-mail" in html
+    assert html.count("Rappel de réunion") >= 4
+    assert "pas d&#x27;adresse e-mail" in html or "pas d&#x27;e-mail" in html
 
 
 def test_the_sent_log_filters_by_kind_and_status(client, alice, project, page_url, upcoming):

@@ -112,7 +112,7 @@ def test_a_member_without_an_address_is_recorded_as_not_sent(run_scan, committee
     assert skipped.error == reminders.NO_EMAIL
     reminders.describe([skipped])
     assert skipped.recipient_label == "Élise Sans-Adresse"
-    assert skipped.reason == "not sent: no e-mail address"
+    assert skipped.reason == "non envoyé : pas d'adresse e-mail"
 
 
 def test_a_reminder_late_by_more_than_a_day_is_not_sent(run_scan, committee):

@@ -282,7 +282,7 @@ def test_dashboards_run_as_many_queries_whatever_the_size(client, alice, project
     # session, user, project, staff check, programme visible, phases, indicators, cache key
     # (reports, sites, targets), totals (4), series (periods, values, targets), missing,
     # costs (4), fidelity (scale, domains, summary, lowest, flagged, domain averages)
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(31):
         client.get(urls[0], RANGE)
     # session, user, site, project read, periods, indicators, values, site figures (3),
     # statuses, scale, domains, fidelity profile

@@ -338,7 +338,7 @@ def test_the_comparison_query_count_does_not_grow_with_sites(client, alice, proj
     # session, user, project, scale with domains, items and levels, count, page of sites,
     # scores per domain, flagged items, averages, navigation checks; fidelity and results:
     # indicators, the page's figures, their targets
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(18):
         client.get(url)
 
 

@@ -312,5 +312,5 @@ def test_the_pool_page_does_not_grow_with_options(client, pipeline_cast, project
     # if need be, then read), options, shares, territories, sites, three sums, payments; for
     # staff, the sites that may pilot and the proof-of-concept decisions; for funders, whether
     # they fund the programme
-    with django_assert_max_num_queries(19):
+    with django_assert_max_num_queries(20):
         assert _count(client, url) == small

@@ -174,7 +174,7 @@ def test_site_list_query_count_does_not_grow(client, alice, project,
         client.force_login(alice)
         # session, user, project, own sites, staff, territories, filter count, page count,
         # page of sites with their figures, their cohorts, status counts, toolkit, modules
-        with django_assert_max_num_queries(14) as context:
+        with django_assert_max_num_queries(15) as context:
             response = client.get(reverse("programmes:site_list", args=[project.pk]))
         assert response.status_code == 200
         return len(context.captured_queries)
