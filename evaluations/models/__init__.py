@@ -18,9 +18,10 @@ from .indicators import (
 from .plans import EvaluationPhase, EvaluationPlan, PhaseReport
 from .questionnaires import Answer, Question, Questionnaire, QuestionnaireAssignment
 from .reporting import Evidence, IndicatorValue, ReportingPeriod, SiteReport
+from .sharing import DashboardShare
 
 __all__ = [
-    "Answer", "Disaggregation", "DisaggregationCategory", "EvaluationPhase", "EvaluationPlan",
+    "Answer", "DashboardShare", "Disaggregation", "DisaggregationCategory", "EvaluationPhase", "EvaluationPlan",
     "Evidence", "FidelityAssessment", "FidelityDomain", "FidelityItem",
     "FidelityLevelDescription", "FidelityRating", "FidelityScale", "Indicator",
     "IndicatorTarget", "IndicatorValue", "PhaseReport", "Question", "Questionnaire",
