@@ -233,6 +233,9 @@ class Structure(models.Model):
     email = models.EmailField(_("contact e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     description = models.TextField(_("description"), blank=True)
+    # The identifier the structure has in another tool (a spreadsheet, a CRM): imports match
+    # rows on it when there is no SIRET or RNA.
+    external_ref = models.CharField(_("external reference"), max_length=100, blank=True)
 
     search_text = models.TextField(editable=False, default="")
     is_archived = models.BooleanField(_("archived"), default=False)
@@ -261,6 +264,10 @@ class Structure(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["rna"], condition=~Q(rna=""), name="structure_unique_rna"
+            ),
+            models.UniqueConstraint(
+                fields=["external_ref"], condition=~Q(external_ref=""),
+                name="structure_unique_external_ref"
             ),
         ]
         indexes = [

@@ -142,6 +142,9 @@ class Innovation(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    # The identifier the record has in another tool: imports match rows on it, per owner.
+    external_ref = models.CharField(_("external reference"), max_length=100, blank=True)
+
     # Kept up to date by services.records.refresh_search_document().
     search_text = models.TextField(editable=False, default="")
     search_vector = SearchVectorField(null=True, editable=False)
@@ -156,6 +159,11 @@ class Innovation(models.Model):
         ordering = ["title", "pk"]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="innovation_status_date"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "external_ref"],
+                                    condition=~Q(external_ref=""),
+                                    name="innovation_unique_external_ref"),
         ]
 
     def __str__(self):

@@ -124,6 +124,8 @@ class AdopterSite(models.Model):
                               default=Status.SELECTED)
     start_date = models.DateField(_("start date"), null=True, blank=True)
     reminders_paused = models.BooleanField(_("reminders paused"), default=False)
+    # The identifier the site has in another tool: imports match rows on it, per project.
+    external_ref = models.CharField(_("external reference"), max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -136,6 +138,11 @@ class AdopterSite(models.Model):
         verbose_name_plural = _("adopter sites")
         ordering = ["project", "structure__name", "pk"]
         indexes = [models.Index(fields=["project", "status"], name="site_project_status")]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "external_ref"],
+                                    condition=~Q(external_ref=""),
+                                    name="site_unique_external_ref"),
+        ]
 
     def __str__(self):
         return self.name or f"{self.structure} — {self.territory}"
