@@ -21,6 +21,7 @@ the instant in UTC, not the hour people read.
 """
 
 import logging
+from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -142,22 +143,23 @@ class DueReminder:
         return kind_label(self.kind)
 
 
-class ReminderSource:
+class ReminderSource(ABC):
     """What an app registers: the kinds of reminder it sends, what is due, and how to send it.
-    Subclasses set `kinds` and implement `due` and `send`."""
+    Subclasses set `kinds` and implement `due` and `send`: a source missing one cannot be
+    instantiated, so it fails when its app registers it, not in the middle of a scan."""
 
     kinds: dict[str, Promise] = {}  # kind → lazy label
 
+    @abstractmethod
     def due(self, start: datetime, end: datetime, *,
             project_id: int | None = None) -> Iterable[DueReminder]:
         """The reminders whose time falls in (start, end], as things stand now; only those of
         one scaling project when `project_id` is given. Reads, never writes."""
-        raise NotImplementedError
 
+    @abstractmethod
     def send(self, reminder: SentReminder) -> str:
         """Send the reminder (its `item` is loaded); return "" once sent, or the reason
         (one of KNOWN_REASONS) it should not be sent any more."""
-        raise NotImplementedError
 
     # What the staff page shows of the items; override to load related rows at once.
     def display_queryset(self, model):
@@ -424,8 +426,8 @@ def describe(reminders: list[SentReminder]) -> list[SentReminder]:
             items = queryset.in_bulk({row.item_id for row in typed}) if queryset is not None else {}
             for row in typed:
                 item = items.get(row.item_id)
-                row.item_label = (source or ReminderSource()).item_label(item) if item else _(
-                    "(deleted)")
+                row.item_label = (_("(deleted)") if item is None
+                                  else source.item_label(item) if source else str(item))
                 row.item_url = source.item_url(item) if item and source else ""
         for row in rows:
             row.kind_label = kind_label(row.kind)

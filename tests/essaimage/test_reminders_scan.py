@@ -60,6 +60,19 @@ def sent_to(kind="meeting"):
 # --- Time ---------------------------------------------------------------------------------------
 
 
+def test_a_source_that_cannot_send_fails_when_registered_not_during_a_scan():
+    class DueOnly(reminders.ReminderSource):
+        kinds = {"due_only": "Due only"}
+
+        def due(self, start, end, *, project_id=None):
+            return []
+
+    with pytest.raises(TypeError, match="send"):
+        reminders.register_reminder_source(DueOnly())
+    assert "due_only" not in {kind for source in reminders.reminder_sources()
+                              for kind in source.kinds}
+
+
 def test_send_days_are_the_days_whose_nine_o_clock_falls_in_the_window():
     # 09:00 in Paris is 08:00 UTC in winter.
     assert send_days(utc(2027, 1, 10, 8, 0), utc(2027, 1, 11, 8, 0)) == (
