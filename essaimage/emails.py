@@ -1,10 +1,27 @@
 """E-mails rendered from three templates (subject, text, HTML) in the recipient's language."""
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
+
+# How long a sent e-mail is remembered, so that a task delivered twice sends it once.
+SENT_MEMORY_SECONDS = 60 * 60 * 24 * 60
+
+
+def claim_send(key: str) -> bool:
+    """Claim the right to send one e-mail; False if it was already sent (or is being sent).
+
+    For one-off e-mails that follow an action (a decision, a seat offered): the cache (Redis in
+    production) remembers the key for 60 days. Scheduled reminders use the sent-log instead."""
+    return cache.add(key, True, SENT_MEMORY_SECONDS)
+
+
+def release_send(key: str) -> None:
+    """Forget a claim whose e-mail could not be sent, so that the retry sends it."""
+    cache.delete(key)
 
 
 def absolute_url(path: str) -> str:

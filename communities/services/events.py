@@ -11,13 +11,14 @@ from datetime import UTC
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+
+from essaimage.emails import claim_send, release_send
 
 from ..models import MESSAGE_MAX_LENGTH, Event, EventRegistration, Notification, Space
 from ..selectors.events import people_of_spaces
@@ -27,8 +28,6 @@ R = EventRegistration.Status
 EVENT_FIELDS = ("title", "kind", "description", "agenda", "starts_at", "ends_at", "place",
                 "link", "capacity")
 REASON_MAX_LENGTH = Event._meta.get_field("cancellation_reason").max_length
-# How long a sent e-mail is remembered, so that a task delivered twice sends it once.
-SENT_MEMORY_SECONDS = 60 * 60 * 24 * 60
 PRODUCT_ID = "-//Essaimage//Community events//FR"
 
 
@@ -238,10 +237,6 @@ def _promote_from_waiting_list(event: Event) -> list[EventRegistration]:
     return promoted
 
 
-def _claim_send(key: str) -> bool:
-    """Claim the right to send one e-mail; False if it was already sent (or is being sent)."""
-    return cache.add(key, True, SENT_MEMORY_SECONDS)
-
 
 def send_seat_offered_email(registration: EventRegistration) -> bool:
     """Tell a person who was waiting that a seat is now theirs, once."""
@@ -250,7 +245,7 @@ def send_seat_offered_email(registration: EventRegistration) -> bool:
     if registration.status != R.REGISTERED or registration.event.is_cancelled:
         return False  # cancelled again since it was queued
     key = f"communities:event-seat:{registration.pk}:{registration.registered_at.timestamp()}"
-    if not _claim_send(key):
+    if not claim_send(key):
         return False
     person, event = registration.person, registration.event
     try:
@@ -259,7 +254,7 @@ def send_seat_offered_email(registration: EventRegistration) -> bool:
             context={"person": person, "event": event,
                      "event_url": absolute_url(event.get_absolute_url())})
     except Exception:
-        cache.delete(key)  # let the retry send it
+        release_send(key)  # let the retry send it
         raise
     return True
 
@@ -276,7 +271,7 @@ def send_cancelled_emails(event: Event) -> int:
     for registration in registrations:
         person = registration.person
         key = f"communities:event-cancelled:{event.pk}:{person.pk}"
-        if not person.is_active or not _claim_send(key):
+        if not person.is_active or not claim_send(key):
             continue
         try:
             send_templated_email(
@@ -284,7 +279,7 @@ def send_cancelled_emails(event: Event) -> int:
                 context={"person": person, "event": event, "registration": registration,
                          "event_url": absolute_url(event.get_absolute_url())})
         except Exception:
-            cache.delete(key)  # the retry sends to the people not reached yet
+            release_send(key)  # the retry sends to the people not reached yet
             raise
         sent += 1
     return sent

@@ -5,7 +5,6 @@ in the member portal, closed.
 Who may read, change or answer them is decided in evaluations/access_questionnaires.py.
 """
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from communities.models import Membership, User
+from essaimage.emails import claim_send, release_send
 from programmes.models import AdopterSite, ScalingProject
 
 from ..models import Answer, Question, Questionnaire, QuestionnaireAssignment
@@ -377,7 +377,6 @@ def send_questionnaire_sent_email(assignment: QuestionnaireAssignment) -> int:
     """Tell each recipient of an assignment that a questionnaire awaits them, once each;
     returns how many e-mails left."""
     from essaimage.emails import absolute_url, send_templated_email
-    from programmes.services.training import claim_send
 
     if assignment.status != A.PENDING or assignment.questionnaire.status != S.OPEN:
         return 0
@@ -396,7 +395,7 @@ def send_questionnaire_sent_email(assignment: QuestionnaireAssignment) -> int:
                          "site": assignment.site, "peer_site": assignment.peer_site,
                          "answer_url": answer_url})
         except Exception:
-            cache.delete(key)  # let the retry send it
+            release_send(key)  # let the retry send it
             raise
         sent += 1
     return sent

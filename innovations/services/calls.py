@@ -4,7 +4,6 @@ form and rubric, publication, deadlines, applying, screening and deciding."""
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -26,14 +25,13 @@ from ..models import (
     Question,
     ReviewAssignment,
 )
+from essaimage.emails import claim_send, release_send
 from essaimage.uploads import validate_upload
 from .records import innovation_for_selected_application
 
 CALL_FIELDS = ("kind", "title", "description", "organiser", "eligible_kinds", "opens_at",
                "closes_at", "reviews_due_at", "scaling_plan")
 APPLICATION_FIELDS = ("title", "summary", "territory", "scaling_plan")
-# How long a sent e-mail is remembered, so that a task delivered twice sends it once.
-SENT_MEMORY_SECONDS = 60 * 60 * 24 * 60
 
 
 def format_deadline(moment) -> str:
@@ -672,10 +670,6 @@ def decision_recipients(application: Application) -> list[User]:
     )
 
 
-def claim_send(key: str) -> bool:
-    """Claim the right to send one e-mail; False if it was already sent (or is being sent)."""
-    return cache.add(key, True, SENT_MEMORY_SECONDS)
-
 
 def send_decision_email(application: Application) -> int:
     """E-mail the decision to each recipient once, in their language; returns how many."""
@@ -708,7 +702,7 @@ def send_decision_email(application: Application) -> int:
                 },
             )
         except Exception:
-            cache.delete(key)  # let the retry send it
+            release_send(key)  # let the retry send it
             raise
         sent += 1
     return sent

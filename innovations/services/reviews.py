@@ -4,7 +4,6 @@ interest, scoring and submitting reviews."""
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -12,9 +11,9 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from communities.models import Membership
+from essaimage.emails import claim_send, release_send
 
 from ..models import Application, College, Criterion, ReviewAssignment, Score
-from .calls import claim_send
 
 ASSIGNABLE_STATUSES = [Application.Status.SUBMITTED, Application.Status.ELIGIBLE,
                        *Application.DECISIONS]
@@ -145,7 +144,7 @@ def send_review_assigned_email(assignment: ReviewAssignment) -> bool:
             },
         )
     except Exception:
-        cache.delete(key)  # let the retry send it
+        release_send(key)  # let the retry send it
         raise
     return True
 

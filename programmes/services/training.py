@@ -3,13 +3,13 @@ toolkit: seats and the waiting list, attendance, satisfaction, acknowledgements.
 
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from essaimage.emails import claim_send, release_send
 from innovations.models import Component, Resource
 
 from ..models import (
@@ -30,8 +30,6 @@ SESSION_FIELDS = ("starts_at", "duration_hours", "place", "is_remote", "video_li
 MIN_SESSION_HOURS = Decimal("0.5")
 SATISFACTION_MIN, SATISFACTION_MAX = 1, 5
 COMMENT_MAX_LENGTH = Registration._meta.get_field("satisfaction_comment").max_length
-# How long a sent e-mail is remembered, so that a task delivered twice sends it once.
-SENT_MEMORY_SECONDS = 60 * 60 * 24 * 60
 
 R = Registration.Status
 
@@ -283,10 +281,6 @@ def cancel_registration(registration: Registration, *, by) -> list[Registration]
     return _promote_from_waiting_list(session)
 
 
-def claim_send(key: str) -> bool:
-    """Claim the right to send one e-mail; False if it was already sent (or is being sent)."""
-    return cache.add(key, True, SENT_MEMORY_SECONDS)
-
 
 def send_seat_offered_email(registration: Registration) -> bool:
     """Tell a person who was waiting that they now have a seat, once."""
@@ -306,7 +300,7 @@ def send_seat_offered_email(registration: Registration) -> bool:
                      "site": registration.site,
                      "session_url": absolute_url(session.get_absolute_url())})
     except Exception:
-        cache.delete(key)  # let the retry send it
+        release_send(key)  # let the retry send it
         raise
     return True
 
