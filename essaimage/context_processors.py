@@ -5,6 +5,7 @@ from django.utils.functional import cached_property
 
 from communities.models import Notification, User
 from programmes.queries.home import sites_run_by
+from programmes.queries.portfolio import portfolio_flags
 
 
 def navigation(request):
@@ -27,14 +28,16 @@ class HeaderState:
     def _figures(self) -> dict:
         user = getattr(self._request, "user", None)
         if user is None or not user.is_authenticated:
-            return {"unread": 0, "has_site": False}
+            return {"unread": 0, "has_site": False, "runs": False, "funds": False,
+                    "funds_pool": False}
         unread = (Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
                   .order_by().values("recipient").annotate(count=Count("pk")).values("count"))
         figures = (User.objects.filter(pk=user.pk)
                    .annotate(unread=Coalesce(Subquery(unread, output_field=IntegerField()), 0),
-                             has_site=Exists(sites_run_by(user)))
-                   .values("unread", "has_site").first())
-        return figures or {"unread": 0, "has_site": False}
+                             has_site=Exists(sites_run_by(user)), **portfolio_flags(user))
+                   .values("unread", "has_site", "runs", "funds", "funds_pool").first())
+        return figures or {"unread": 0, "has_site": False, "runs": False, "funds": False,
+                           "funds_pool": False}
 
     @property
     def unread_notifications(self) -> int:
@@ -43,6 +46,14 @@ class HeaderState:
     @property
     def has_portal(self) -> bool:
         return self._figures["has_site"]
+
+    @property
+    def reads_portfolio(self) -> bool:
+        """Whether the funders' dashboard has something for the person: they run or fund a
+        programme or a project (admins too)."""
+        user = self._request.user
+        figures = self._figures
+        return user.is_superuser or figures["runs"] or figures["funds"] or figures["funds_pool"]
 
 
 def header(request):

@@ -22,6 +22,10 @@ class EvaluationsConfig(AppConfig):
 
         next_step_provider(reporting_steps)
         next_step_provider(questionnaire_steps)
+        # The funders' dashboard, for funders and staff.
+        from .selectors.portfolio import home_steps
+
+        next_step_provider(home_steps)
 
         # essaimage renders and stores the PDF reports; evaluations knows what the
         # committee pack holds.

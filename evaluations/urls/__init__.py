@@ -1,7 +1,7 @@
 """The evaluations pages, under /evaluations/. Each part of the app keeps its routes in its own
 module."""
 
-from . import dashboards, fidelity, indicators, plans, questionnaires, reporting
+from . import dashboards, fidelity, indicators, plans, portfolio, questionnaires, reporting
 
 app_name = "evaluations"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     *indicators.urlpatterns,
     *reporting.urlpatterns,
     *dashboards.urlpatterns,
+    *portfolio.urlpatterns,
     *fidelity.urlpatterns,
     *questionnaires.urlpatterns,
 ]

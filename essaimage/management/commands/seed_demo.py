@@ -7,6 +7,7 @@ from evaluations.demo import seed_evaluations
 from innovations.demo import seed_bank, seed_calls, seed_innovations
 from programmes.demo import seed_programmes
 from programmes.demo_community import seed_community
+from programmes.demo_funders import seed_funders
 from programmes.demo_pipeline import seed_pipeline
 
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         seed_bank(structures, people, innovations)
         projects = seed_pipeline(structures, people, programmes, innovations)
         seed_evaluations(people, projects)
+        seed_funders(structures, people, projects)
         seed_community(programmes, people)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Demo logins (password: "
                                              f"{DEMO_PASSWORD}):"))
