@@ -18,3 +18,10 @@ class CommunitiesConfig(AppConfig):
         from .reminders import register_reminders
 
         register_reminders()
+
+        # Structures imported from spreadsheets (essaimage.imports).
+        from essaimage.imports import register_importer
+
+        from .importers import StructureImporter
+
+        register_importer(StructureImporter())

@@ -114,3 +114,75 @@ class SentReminder(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.recipient_email} ({self.occurrence})"
+
+
+def import_path(job, filename):
+    return f"private/imports/{timezone.now():%Y/%m}/{filename}"
+
+
+class ImportJob(models.Model):
+    """One spreadsheet imported by one person: analysed into a preview, then, once the
+    person confirms a preview without errors, written all at once or not at all. What a row
+    means lives in the apps (they register importers in essaimage.imports)."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        ANALYSING = "analysing", _("Being analysed")
+        PREVIEW_READY = "preview_ready", _("Preview ready")
+        CONFIRMED = "confirmed", _("Confirmed, waiting to be imported")
+        IMPORTING = "importing", _("Being imported")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    kind = models.CharField(_("kind of import"), max_length=50)
+    file = models.FileField(_("file"), upload_to=import_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                               related_name="import_jobs", verbose_name=_("author"))
+    status = models.CharField(_("status"), max_length=20, choices=Status,
+                              default=Status.UPLOADED)
+    error = models.TextField(_("reason of the failure"), blank=True)
+    to_create = models.PositiveIntegerField(_("rows to create"), default=0)
+    to_update = models.PositiveIntegerField(_("rows to update"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows processed"), default=0)
+    # {"errors": [{"row", "column", "value", "reason"}...], "create": [{"row", "label"}...],
+    #  "update": [...], "skipped": number of blank lines, "created_ids"...}
+    report = models.JSONField(_("row-by-row report"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    analysed_at = models.DateTimeField(_("analysed at"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["author", "-created_at"], name="import_history"),
+                   models.Index(fields=["status"], name="import_status")]
+
+    def __str__(self):
+        return f"{self.kind}: {self.original_name} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("imports:detail", args=[self.pk])
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.status in (self.Status.UPLOADED, self.Status.ANALYSING,
+                               self.Status.CONFIRMED, self.Status.IMPORTING)
+
+    @property
+    def may_confirm(self) -> bool:
+        return self.status == self.Status.PREVIEW_READY and not self.error_count
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.rows_total:
+            return 0
+        return min(100, round(100 * self.rows_done / self.rows_total))

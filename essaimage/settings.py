@@ -232,6 +232,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "essaimage.tasks.sweep_stale_reports_task",
         "schedule": crontab(minute="*/10"),
     },
+    # Imports whose worker died are marked failed: every 10 minutes.
+    "sweep-stale-imports": {
+        "task": "essaimage.tasks.sweep_stale_imports_task",
+        "schedule": crontab(minute="*/10"),
+    },
     # Reminders due (meetings, actions, reporting periods, reviews, trainings, events):
     # every 15 minutes; each is sent at most once (essaimage.reminders).
     "scan-reminders": {

@@ -64,3 +64,32 @@ def scan_reminders_task() -> int:
 def send_reminder_task(self, reminder_id: int) -> str:
     # Safe to repeat: the send claims its row for this attempt in one conditional UPDATE.
     return send_reminder(reminder_id, attempt=self.request.retries)
+
+
+# --- Imports (essaimage.imports) ----------------------------------------------------------------
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=600, time_limit=660)
+def analyse_import_task(job_id: int) -> None:
+    # Safe to repeat: the analysis first claims the job (uploaded → analysing) in one
+    # conditional UPDATE; a second delivery finds it taken and does nothing.
+    from .imports.services import analyse_import
+
+    analyse_import(job_id)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, soft_time_limit=600, time_limit=660)
+def run_import_task(job_id: int) -> None:
+    # Safe to repeat: the import claims the job (confirmed → importing) the same way, and
+    # writes everything in one transaction.
+    from .imports.services import run_import
+
+    run_import(job_id)
+
+
+@shared_task
+def sweep_stale_imports_task() -> int:
+    # Safe to repeat: only jobs still analysing, importing or waiting past their time change.
+    from .imports.services import stale_imports_sweep
+
+    return stale_imports_sweep()
