@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "simple_history",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "essaimage",
     "communities",
     "innovations",
@@ -247,6 +251,52 @@ CELERY_BEAT_SCHEDULE = {
 # Days after a reporting period's due date when programme staff hear of the sites that have
 # not reported yet.
 REMINDER_ESCALATION_DAYS = env.int("REMINDER_ESCALATION_DAYS", default=14)
+
+# --- Read-only API (/api/v1/) ---------------------------------------------------
+
+# Programs sign in with a personal token (profile → API access); a browser with its session.
+# Every endpoint reads through the models' visible_to(user): the API shows what the pages show.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "essaimage.api.policies.JSONWhateverAccepted",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "essaimage.api.policies.PageNumberPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["essaimage.api.policies.ApiUserThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "essaimage.api.policies.exception_handler",
+}
+# Requests per person to the API, all endpoints together; answered 429 beyond.
+API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="300/minute")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Essaimage API",
+    "DESCRIPTION": (
+        "API en lecture seule d'Essaimage : structures, innovations, programmes, projets "
+        "d'essaimage, sites essaimés, valeurs d'indicateurs, réunions et décisions. Chaque "
+        "réponse ne contient que ce que la personne authentifiée voit dans l'application. "
+        "Authentification : en-tête « Authorization: Token <jeton> » (jeton créé depuis "
+        "votre profil, page « Accès à l'API »)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The documentation page's assets come from drf-spectacular-sidecar, in our static files.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No badge fetched from the validator's public server.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "REDOC_DIST": "SIDECAR",
+}
 
 # --- Security ----------------------------------------------------------------
 

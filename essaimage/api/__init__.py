@@ -1,0 +1,1 @@
+"""The read-only REST API: shared pieces (base), personal tokens (tokens, views), routes (urls)."""
