@@ -82,10 +82,10 @@ class Column:
         return lambda row: key(row) if isinstance(row, dict) else attribute(row)
 
 
-def rows_of(queryset, chunk_size: int = CHUNK):
-    """The rows of a QuerySet, fetched `chunk_size` at a time on one cursor; prefetched
-    relations come once per chunk."""
-    return queryset.iterator(chunk_size=chunk_size)
+def rows_of(queryset, chunk_size: int | None = None):
+    """The rows of a QuerySet, fetched `chunk_size` (CHUNK) at a time on one cursor;
+    prefetched relations come once per chunk."""
+    return queryset.iterator(chunk_size=chunk_size or CHUNK)
 
 
 def export_format(fmt: str) -> str:

@@ -9,8 +9,6 @@ from essaimage.exports import CHOICE, DATE, INTEGER, NUMBER, Column, rows_of
 
 from .models import IndicatorValue
 
-CHUNK = exports.CHUNK
-
 COLUMNS = [
     Column(_("Site"), "site", width=40),
     Column(_("Département"), "department", width=24),
@@ -48,7 +46,7 @@ def export_rows(values):
                          "status", "review_comment", "narrative"))
     for (structure, site_name, territory, code, indicator, indicator_code, period, starts_on,
          ends_on, category, value, numerator, denominator, level, status, comment,
-         narrative) in rows_of(rows, CHUNK):
+         narrative) in rows_of(rows):
         yield {
             "site": f"{structure} — {site_name}" if site_name else structure,
             "department": f"{territory} ({code})",

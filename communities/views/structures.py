@@ -11,10 +11,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from essaimage import exports
 from essaimage.forms import apply_service_errors, flash_service_error
 from essaimage.pagination import query_without
 from essaimage.i18n import set_language_cookie
 
+from ..exports import STRUCTURE_COLUMNS
 from ..selectors import structures as selectors
 from ..services import structures as services
 from ..filters import StructureFilter
@@ -33,10 +35,15 @@ DIRECTORY_PAGE_SIZE = 25
 # --- Directory of structures --------------------------------------------------------
 
 
+def _directory(request) -> StructureFilter:
+    """The directory as the person may see it, with the filters of the address."""
+    structures = Structure.objects.visible_to(request.user).with_territories()
+    return StructureFilter(request.GET or None, queryset=structures)
+
+
 @login_required
 def structure_list(request):
-    structures = Structure.objects.visible_to(request.user).with_territories()
-    filterset = StructureFilter(request.GET or None, queryset=structures)
+    filterset = _directory(request)
     page = Paginator(filterset.qs, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     query = query_without(request, "page")
     context = {"filterset": filterset, "page": page, "query": query}
@@ -44,6 +51,16 @@ def structure_list(request):
         "communities/structure_list.html"
     )
     return render(request, template, context)
+
+
+@login_required
+def structure_export(request, fmt):
+    exports.export_format(fmt)
+    # An invalid filter leaves the list unfiltered, as on the page.
+    structures = _directory(request).qs.order_by("name", "pk")
+    return exports.export_response(
+        fmt, exports.rows_of(structures), STRUCTURE_COLUMNS,
+        filename=exports.dated_filename("structures"), sheet_title=_("Structures"))
 
 
 @login_required
