@@ -50,3 +50,10 @@ class EvaluationsConfig(AppConfig):
         from .reminders import register_reminders
 
         register_reminders()
+
+        # Indicator values imported from spreadsheets (essaimage.imports).
+        from essaimage.imports import register_importer
+
+        from .importers import IndicatorValueImporter
+
+        register_importer(IndicatorValueImporter())

@@ -25,3 +25,10 @@ class ProgrammesConfig(AppConfig):
         from .reminders import register_reminders
 
         register_reminders()
+
+        # Adopter sites imported from spreadsheets (essaimage.imports).
+        from essaimage.imports import register_importer
+
+        from .importers import SiteImporter
+
+        register_importer(SiteImporter())

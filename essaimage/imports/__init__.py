@@ -231,7 +231,8 @@ class Importer:
         raise NotImplementedError
 
     def result_url(self, job) -> str:
-        return ""
+        """Where the done page sends people to see what was imported."""
+        return ((job.report or {}).get("result") or {}).get("url", "")
 
     def column(self, key: str) -> Column:
         return next(column for column in self.columns if column.key == key)
