@@ -42,6 +42,7 @@ urlpatterns = [
          name="innovation_versions"),
     # Knowledge bank
     path("innovations/", bank.bank_search, name="bank_search"),
+    path("innovations/export.<str:fmt>", bank.bank_export, name="bank_export"),
     path("innovations/<int:pk>/soutenir/", bank.endorse, name="endorse"),
     path("innovations/<int:pk>/commentaires/", bank.comment_create, name="comment_create"),
     path("innovations/<int:pk>/interets/", bank.adoption_interests, name="adoption_interests"),

@@ -338,6 +338,27 @@ def with_endorsement_counts(queryset):
     )
 
 
+def bank_results(user, filters: BankFilters):
+    """The published innovations matching the text and facets, in the order the bank shows
+    them (without owners, themes or counts: the bank's page and its export add theirs)."""
+    base, ranked = matching_text(bank_innovations(user), filters.text)
+    results = base.filter(*facet_conditions(filters).values())
+    sort = filters.sort if filters.sort in (Sort.RECENT, Sort.TITLE) else Sort.RELEVANCE
+    return results.order_by(*_ordering(sort, ranked))
+
+
+def _ordering(sort: str, ranked: bool) -> list[str]:
+    # The order of the index on (status, -published_at), so that PostgreSQL reads the first
+    # page from it; published innovations always have a publication date.
+    recent = ["-published_at", "-pk"]
+    if sort == Sort.RELEVANCE and ranked:
+        return ["-rank", *recent]
+    if sort == Sort.TITLE:
+        return ["title", "pk"]
+    # Without words to match, or without PostgreSQL to rank them, the newest come first.
+    return recent
+
+
 def search_bank(user, filters: BankFilters) -> BankSearch:
     """Published innovations matching the text and facets, sorted, with every facet's counts."""
     base, ranked = matching_text(bank_innovations(user), filters.text)
@@ -345,16 +366,7 @@ def search_bank(user, filters: BankFilters) -> BankSearch:
     results = base.filter(*conditions.values())
 
     sort = filters.sort if filters.sort in (Sort.RECENT, Sort.TITLE) else Sort.RELEVANCE
-    # The order of the index on (status, -published_at), so that PostgreSQL reads the first
-    # page from it; published innovations always have a publication date.
-    recent = ["-published_at", "-pk"]
-    if sort == Sort.RELEVANCE and ranked:
-        ordering = ["-rank", *recent]
-    elif sort == Sort.TITLE:
-        ordering = ["title", "pk"]
-    else:
-        # Without words to match, or without PostgreSQL to rank them, the newest come first.
-        ordering = recent
+    ordering = _ordering(sort, ranked)
 
     innovations = (
         with_endorsement_counts(results)

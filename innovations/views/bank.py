@@ -12,11 +12,13 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from essaimage import exports
 from essaimage.files import private_file_response
 from essaimage.forms import apply_service_errors
 from essaimage.pagination import query_without
 from essaimage.scoping import require
 
+from ..exports import INNOVATION_COLUMNS, bank_rows
 from ..filters import ResourceFilter
 from ..forms.bank import (
     BankSearchForm,
@@ -71,6 +73,16 @@ def bank_search(request):
         response = render(request, "innovations/bank/bank_search.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@login_required
+def bank_export(request, fmt):
+    exports.export_format(fmt)
+    form = BankSearchForm(request.GET)
+    innovations = bank_rows(selectors.bank_results(request.user, form.filters()))
+    return exports.export_response(
+        fmt, exports.rows_of(innovations), INNOVATION_COLUMNS,
+        filename=exports.dated_filename("innovations"), sheet_title=_("Innovations"))
 
 
 # --- Endorsements and expressions of interest -----------------------------------------------
