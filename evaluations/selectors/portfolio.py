@@ -538,8 +538,13 @@ def row_queryset(selection: Selection, kind: str, params) -> QuerySet:
                     adopter_sites__in=selection.active_sites.values("pk"))))
                 .order_by("name", "pk"))
     if kind in ("sites", "personnes-touchees"):
-        sites = selection.active_sites if kind == "sites" else selection.sites.filter(
-            project__in=people_reached_indicators(selection).values("project"))
+        if kind == "sites":
+            sites = selection.active_sites
+        else:
+            # The sites whose values count in the figure.
+            counted = counted_values(people_reached_indicators(selection).values("pk"),
+                                     selection.scope)
+            sites = selection.sites.filter(pk__in=counted.values("report__site"))
         if params.get("departement"):
             sites = sites.filter(territory__kind=Territory.Kind.DEPARTMENT,
                                  territory__code=params["departement"])
