@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 from .values import BadValue, fold_header, parse_boolean, parse_date, parse_decimal, text_of
 
@@ -150,21 +151,20 @@ class Cells:
                             reason)
 
     def _missing(self, key: str, required: bool) -> bool:
-        if text_of(self.raw(key)) != "":
+        raw = self.row.values.get(key)
+        if raw is not None and (not isinstance(raw, str) or raw.strip()):
             return False
         if required:
-            from django.utils.translation import gettext as _
-
             self.fail(key, _("This column must be filled in."), "")
         return True
 
     def text(self, key: str, *, max_length: int | None = None, required: bool = False) -> str:
-        if self._missing(key, required):
+        value = text_of(self.row.values.get(key))
+        if not value:
+            if required:
+                self.fail(key, _("This column must be filled in."), "")
             return ""
-        value = text_of(self.raw(key))
         if max_length and len(value) > max_length:
-            from django.utils.translation import gettext as _
-
             self.fail(key, _("At most %(max)d characters (this cell has %(count)d).")
                       % {"max": max_length, "count": len(value)})
             return ""
@@ -197,8 +197,6 @@ class Cells:
 
         value = choice_lookup(choices).get(fold_header(text_of(self.raw(key))))
         if value is None:
-            from django.utils.translation import gettext as _
-
             self.fail(key, _("Not one of the allowed values (see the template's second "
                              "sheet)."))
         return value

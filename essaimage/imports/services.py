@@ -7,12 +7,13 @@ import logging
 from datetime import timedelta
 from pathlib import PurePath
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -208,7 +209,8 @@ def analyse_import(job_id: int) -> None:
         importer = _usable_importer(job)
         if importer is None:
             return
-        with job.file.open("rb") as handle:
+        # The reasons are stored as the author will read them, in their language.
+        with job.file.open("rb") as handle, translation.override(_language(job.author)):
             analysis = analyse_file(
                 importer, handle, job.original_name, user=job.author,
                 progress=_progress(job.pk),
@@ -223,6 +225,11 @@ def analyse_import(job_id: int) -> None:
         _fail(job, Status.ANALYSING, unreadable.reason)
     except Exception as error:  # noqa: BLE001: any failure must end the job visibly
         _fail_on(job, Status.ANALYSING, error)
+
+
+def _language(user) -> str:
+    language = getattr(user, "language", "") or settings.LANGUAGE_CODE
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def _usable_importer(job: ImportJob) -> Importer | None:
@@ -305,7 +312,7 @@ def run_import(job_id: int) -> None:
         if importer is None:
             return
         progress = _progress(job.pk, in_transaction=True)
-        with transaction.atomic():
+        with transaction.atomic(), translation.override(_language(job.author)):
             with job.file.open("rb") as handle:
                 analysis = analyse_file(importer, handle, job.original_name, user=job.author,
                                         progress=lambda done: progress(done // 2))

@@ -2,6 +2,7 @@
 ("1 234,5"), dates as JJ/MM/AAAA (or ISO, or real XLSX dates), "oui"/"non", headers typed
 with any case and accents."""
 
+import functools
 import re
 import unicodedata
 from datetime import date, datetime
@@ -129,15 +130,15 @@ def parse_boolean(value) -> bool | None:
     raise BadValue(_("Write “oui” or “non”."))
 
 
+@functools.cache
 def choice_lookup(choices) -> dict[str, str]:
     """Every way of writing a choice (its value, its label in French and in English), folded,
-    to its value."""
+    to its value; computed once per set of choices (it is asked for on every row)."""
     from django.utils import translation
 
     lookup = {}
     for value, label in choices.choices:
         lookup[fold_header(value)] = value
-        lookup[fold_header(str(label))] = value
         for language in ("fr", "en"):
             with translation.override(language):
                 lookup[fold_header(str(label))] = value
