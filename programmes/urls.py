@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import adopters, directory, funding, governance, pipeline, programmes, training
+from .views import registers
 
 app_name = "programmes"
 
@@ -27,6 +28,12 @@ urlpatterns = [
     path("parties-prenantes/<int:pk>/supprimer/", governance.stakeholder_delete,
          name="stakeholder_delete"),
     path("projets/<int:pk>/gouvernance/", governance.body_list, name="body_list"),
+    path("projets/<int:pk>/reunions/", registers.meeting_list, name="meeting_list"),
+    path("projets/<int:pk>/reunions/export.<str:fmt>", registers.meeting_export,
+         name="meeting_export"),
+    path("projets/<int:pk>/decisions/", registers.decision_list, name="decision_list"),
+    path("projets/<int:pk>/decisions/export.<str:fmt>", registers.decision_export,
+         name="decision_export"),
     path("instances/<int:pk>/", governance.body_detail, name="body_detail"),
     path("instances/<int:pk>/membres/", governance.body_members, name="body_members"),
     path("instances/<int:pk>/reunions/nouvelle/", governance.meeting_create,
@@ -58,6 +65,7 @@ urlpatterns = [
     path("candidats/<int:pk>/", adopters.candidate_detail, name="candidate_detail"),
     path("candidats/<int:pk>/decision/", adopters.candidate_decide, name="candidate_decide"),
     path("projets/<int:pk>/sites/", adopters.site_list, name="site_list"),
+    path("projets/<int:pk>/sites/export.<str:fmt>", adopters.site_export, name="site_export"),
     path("sites/<int:pk>/", adopters.site_detail, name="site_detail"),
     path("sites/<int:pk>/modifier/", adopters.site_update, name="site_update"),
     path("promotions/<int:pk>/", adopters.cohort_detail, name="cohort_detail"),

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from communities.selectors.spaces import space_url_for
+from essaimage import exports
 from essaimage.forms import apply_service_errors
 from essaimage.pagination import query_without
 from essaimage.scoping import require
@@ -30,6 +31,7 @@ from ..forms.adopters import (
     SponsorForm,
     SponsorNoteForm,
 )
+from ..exports import site_columns
 from ..models import AdopterCandidate, AdopterSite
 from ..permissions import (
     can_manage_project,
@@ -229,8 +231,9 @@ def candidate_decide(request, pk):
 # --- Sites -----------------------------------------------------------------------------------
 
 
-@login_required
-def site_list(request, pk):
+def _site_list(request, pk):
+    """The project's sites the person may see (all of them for its readers, their own for the
+    people of a site), the list's filter form and the filtered sites."""
     participation = get_project_for_participant(request.user, pk)
     project = participation.project
     within = (None if participation.reads_project
@@ -239,6 +242,13 @@ def site_list(request, pk):
     filter_form = SiteFilterForm(request.GET, territories=queries.territories_of(base))
     filters = filter_form.filters()
     sites = queries.sites_for_list(project, within=within, **filters)
+    return participation, base, filter_form, filters, sites
+
+
+@login_required
+def site_list(request, pk):
+    participation, base, filter_form, filters, sites = _site_list(request, pk)
+    project = participation.project
     page = Paginator(sites, queries.SITE_PAGE_SIZE).get_page(request.GET.get("page"))
     counts = queries.site_status_counts(base)
     context = {
@@ -255,6 +265,18 @@ def site_list(request, pk):
         "module_count": project.training_modules.count(),
     }
     return render(request, "programmes/adopters/site_list.html", context)
+
+
+@login_required
+def site_export(request, pk, fmt):
+    exports.export_format(fmt)
+    participation, _base, _form, _filters, sites = _site_list(request, pk)
+    project = participation.project
+    columns = site_columns(module_count=project.training_modules.count(),
+                           toolkit_required=queries.required_toolkit_count(project))
+    return exports.export_response(
+        fmt, exports.rows_of(sites), columns,
+        filename=exports.dated_filename(f"sites-{project.pk}"), sheet_title=_("Sites"))
 
 
 @login_required
