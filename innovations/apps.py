@@ -17,3 +17,10 @@ class InnovationsConfig(AppConfig):
         from .reminders import register_reminders
 
         register_reminders()
+
+        # Innovation records imported from spreadsheets (essaimage.imports).
+        from essaimage.imports import register_importer
+
+        from .importers import InnovationImporter
+
+        register_importer(InnovationImporter())
