@@ -5,7 +5,7 @@ from ..views import portfolio
 urlpatterns = [
     path("financeurs/", portfolio.portfolio_dashboard, name="portfolio_dashboard"),
     path("financeurs/lignes/<slug:kind>/", portfolio.portfolio_rows, name="portfolio_rows"),
-    path("financeurs/programmes/<int:programme_pk>/partages/", portfolio.share_list,
+    path("financeurs/partager/<int:programme_pk>/", portfolio.share_list,
          name="share_list"),
     path("financeurs/partages/<int:pk>/revoquer/", portfolio.share_revoke, name="share_revoke"),
     path("financeurs/partages/<uuid:token>/", portfolio.shared_dashboard,
