@@ -278,12 +278,12 @@ REST_FRAMEWORK = {
 API_THROTTLE_RATE = env("API_THROTTLE_RATE", default="300/minute")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Essaimage API",
-    "DESCRIPTION": (
-        "API en lecture seule d'Essaimage : structures, innovations, programmes, projets "
-        "d'essaimage, sites essaimés, valeurs d'indicateurs, réunions et décisions. Chaque "
-        "réponse ne contient que ce que la personne authentifiée voit dans l'application. "
-        "Authentification : en-tête « Authorization: Token <jeton> » (jeton créé depuis "
-        "votre profil, page « Accès à l'API »)."
+    "DESCRIPTION": _(
+        "The read-only API of Essaimage: structures, innovations, programmes, scaling "
+        "projects, adopter sites, indicator values, meetings and decisions. Each answer holds "
+        "only what the authenticated person sees in the application. Authentication: the "
+        "header `Authorization: Token <token>`, with a token created from your profile, "
+        "page \"API access\"."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -3,6 +3,7 @@ throttling and the shape of error bodies. Nothing here may import DRF's views mo
 reads these settings when it is first imported."""
 
 from django.conf import settings
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, pagination
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -53,6 +54,9 @@ def exception_handler(exc, context):
     # Imported here: DRF's views module reads these settings when it is first imported.
     from rest_framework.views import exception_handler as drf_exception_handler
 
+    if isinstance(exc, Http404):
+        # Django's message names the model: say no more than "not found".
+        exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
