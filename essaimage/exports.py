@@ -23,6 +23,7 @@ from typing import Any
 
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -101,8 +102,10 @@ def dated_filename(stem: str) -> str:
 
 
 def headers(columns) -> list[str]:
-    """The columns' headers in the active language."""
-    return [str(_(str(column.header))) for column in columns]
+    """The columns' headers in the active language (a lazy msgid, or a plain one marked with
+    gettext_noop)."""
+    return [str(column.header) if isinstance(column.header, Promise) else _(column.header)
+            for column in columns]
 
 
 # --- Reading cells ------------------------------------------------------------------------

@@ -184,6 +184,13 @@ def test_a_funder_gets_nothing_of_a_programme_it_does_not_fund(client, fanny, an
     assert client.get(export_url(project, "xlsx")).status_code == 404
 
 
+def test_signed_out_people_are_sent_to_sign_in(client, project):
+    for url in (list_url(project), export_url(project, "csv"), export_url(project, "xlsx")):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))
+
+
 def test_an_unknown_format_is_not_found(client, alice, project):
     client.force_login(alice)
     assert client.get(export_url(project, "txt")).status_code == 404

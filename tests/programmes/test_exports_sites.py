@@ -104,15 +104,16 @@ def test_the_lists_filters_apply_to_both_formats(client, alice, project, sites, 
     ("fanny", ["Atelier Le Fil", "Essor Emploi Nièvre"]),
     ("camille", ["Atelier Le Fil", "Essor Emploi Nièvre"]),
     ("paul", ["Atelier Le Fil", "Essor Emploi Nièvre"]),
+    ("ines", ["Atelier Le Fil", "Essor Emploi Nièvre"]),
     ("bob", ["Essor Emploi Nièvre"]),
     ("carol", ["Atelier Le Fil"]),
     ("remi", None),
     ("oscar", None),
 ])
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_each_role_exports_the_sites_it_sees(client, pipeline_cast, project, sites, name,
-                                             structures, fmt):
-    client.force_login(pipeline_cast[name])
+def test_each_role_exports_the_sites_it_sees(client, pipeline_cast, ines, project, sites,
+                                             name, structures, fmt):
+    client.force_login({**pipeline_cast, "ines": ines}[name])
     response = client.get(export_url(project, fmt))
     if structures is None:
         assert response.status_code == 404
@@ -144,6 +145,13 @@ def test_a_funder_gets_nothing_of_a_programme_it_does_not_fund(client, fanny,
                                                                other_programme_project, fmt):
     client.force_login(fanny)
     assert client.get(export_url(other_programme_project, fmt)).status_code == 404
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_signed_out_people_are_sent_to_sign_in(client, project, fmt):
+    response = client.get(export_url(project, fmt))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
 
 
 def test_an_unknown_format_is_not_found(client, alice, project):
