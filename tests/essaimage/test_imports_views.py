@@ -42,6 +42,16 @@ def test_the_import_page_is_for_people_who_may_import(client, cast, who, status)
     assert response.status_code == status
 
 
+def test_the_upload_form_shows_its_fields_with_their_labels(client, alice, programme):
+    client.force_login(alice)
+
+    content = client.get(reverse("imports:home")).content.decode()
+
+    assert '<select name="kind"' in content
+    assert '<input type="file" name="file"' in content
+    assert 'aria-describedby="id_file_help"' in content
+
+
 def test_anonymous_people_are_sent_to_sign_in(client):
     response = client.get(reverse("imports:home"))
 
