@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from evaluations.models import Indicator
 from evaluations.selectors import portfolio
@@ -125,7 +126,8 @@ def test_another_funder_sees_only_what_it_funds(data):
 
 
 def test_the_sentence_reads_like_seed_002(data, fanny):
-    sentence = figures_of(fanny).sentence
+    with translation.override("en"):
+        sentence = figures_of(fanny).sentence
 
     assert sentence == ("2 innovations scaled, with 4 structures, by 2 scaling methods, "
                         "reaching 145 people, in 3 départements.")
