@@ -78,3 +78,12 @@ def send_event_cancelled_emails_task(event_id: int) -> int:
 
     event = Event.objects.filter(pk=event_id).first()
     return send_cancelled_emails(event) if event else 0
+
+
+@shared_task(**NOTIFICATION_RETRY)
+def send_event_changed_emails_task(event_id: int, version: int, changed: list[str]) -> int:
+    from .models import Event
+    from .services.events import send_changed_emails
+
+    event = Event.objects.filter(pk=event_id).first()
+    return send_changed_emails(event, version, changed) if event else 0

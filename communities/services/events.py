@@ -29,6 +29,8 @@ EVENT_FIELDS = ("title", "kind", "description", "agenda", "starts_at", "ends_at"
                 "link", "capacity")
 REASON_MAX_LENGTH = Event._meta.get_field("cancellation_reason").max_length
 PRODUCT_ID = "-//Essaimage//Community events//FR"
+# The fields whose change the people registered are told about.
+WHEN_AND_WHERE = ("starts_at", "ends_at", "place", "link")
 
 
 # --- Organising --------------------------------------------------------------------------
@@ -96,7 +98,10 @@ def _lock(event: Event) -> Event:
 @transaction.atomic
 def update_event(event: Event, *, by, spaces, **fields) -> Event:
     """Change an event that has not started. Spaces `by` does not moderate stay as they are;
-    more seats let the first people waiting in."""
+    more seats let the first people waiting in; a new date, place or link is e-mailed to the
+    people registered and waiting, with the calendar file's new version."""
+    from ..tasks import send_event_changed_emails_task
+
     _check_fields(fields)
     event = _lock(event)
     if event.is_cancelled:
@@ -111,6 +116,8 @@ def update_event(event: Event, *, by, spaces, **fields) -> Event:
     kept = list(event.spaces.exclude(pk__in=moderated))
     all_spaces = list({space.pk: space for space in spaces + kept}.values())
     moved = "starts_at" in fields and fields["starts_at"] != event.starts_at
+    changed = [name for name in WHEN_AND_WHERE
+               if name in fields and fields[name] != getattr(event, name)]
     for name, value in fields.items():
         setattr(event, name, value)
     _check_event(event, all_spaces, check_start=moved)
@@ -126,6 +133,10 @@ def update_event(event: Event, *, by, spaces, **fields) -> Event:
         # A new date deserves a new reminder.
         event.registrations.update(reminded_at=None)
     _promote_from_waiting_list(event)
+    if changed:
+        version = calendar_sequence(event)
+        transaction.on_commit(
+            lambda: send_event_changed_emails_task.delay(event.pk, version, changed))
     return event
 
 
@@ -259,6 +270,37 @@ def send_seat_offered_email(registration: EventRegistration) -> bool:
     return True
 
 
+def send_changed_emails(event: Event, version: int, changed: list[str]) -> int:
+    """Tell the people registered and waiting that the event's date, place or link changed,
+    each once per version, with the new calendar file; nothing if it changed again since
+    (that version's e-mail says it) or was cancelled."""
+    from essaimage.emails import absolute_url, send_templated_email
+
+    if event.is_cancelled or calendar_sequence(event) != version:
+        return 0
+    url = absolute_url(event.get_absolute_url())
+    attachment = (calendar_filename(event), event_calendar(event, url=url), "text/calendar")
+    sent = 0
+    registrations = (event.registrations.filter(status__in=[R.REGISTERED, R.WAITING])
+                     .select_related("person").order_by("pk"))
+    for registration in registrations:
+        person = registration.person
+        key = f"communities:event-changed:{event.pk}:{version}:{person.pk}"
+        if not person.is_active or not claim_send(key):
+            continue
+        try:
+            send_templated_email(
+                "event_changed", to=[person.email], language=person.language or "fr",
+                context={"person": person, "event": event, "registration": registration,
+                         "changed": set(changed), "event_url": url},
+                attachments=(attachment,))
+        except Exception:
+            release_send(key)  # the retry sends to the people not reached yet
+            raise
+        sent += 1
+    return sent
+
+
 def send_cancelled_emails(event: Event) -> int:
     """Tell the people registered and waiting that the event is cancelled, each once."""
     from essaimage.emails import absolute_url, send_templated_email
@@ -342,6 +384,12 @@ def event_uid(event: Event) -> str:
     return f"event-{event.pk}@{host}"
 
 
+def calendar_sequence(event: Event) -> int:
+    """The event's version for calendars: each saved change is a new one, so that importing
+    the file again replaces the event."""
+    return max(event.history.count() - 1, 0)
+
+
 def event_calendar(event: Event, *, url: str, with_link: bool = True) -> bytes:
     """The event as a calendar file (RFC 5545) to publish; cancelled if the event is. Times
     are written in UTC, which every calendar reads the same way. The link to join is only
@@ -356,8 +404,7 @@ def event_calendar(event: Event, *, url: str, with_link: bool = True) -> bytes:
     calendar.add("method", "PUBLISH")
     item = CalendarEvent()
     item.add("uid", event_uid(event))
-    # Each saved change of the event is a new version for calendars that import it again.
-    item.add("sequence", max(event.history.count() - 1, 0))
+    item.add("sequence", calendar_sequence(event))
     item.add("dtstamp", timezone.now().astimezone(UTC))
     item.add("created", event.created_at.astimezone(UTC))
     item.add("dtstart", event.starts_at.astimezone(UTC))

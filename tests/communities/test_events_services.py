@@ -30,6 +30,12 @@ def fields(**overrides):
     return data | overrides
 
 
+def unmoved(event, **overrides):
+    """The form's fields for a change that keeps the event's date, place and link."""
+    return fields(starts_at=event.starts_at, ends_at=event.ends_at, place=event.place,
+                  link=event.link, **overrides)
+
+
 def codes(error: ValidationError) -> dict:
     return {field: [e.code for e in errors] for field, errors in error.error_dict.items()}
 
@@ -128,7 +134,7 @@ def test_more_seats_let_the_first_people_waiting_in(alice, event, bob, ben, pia,
         services.register(event, person)
     with django_capture_on_commit_callbacks(execute=True):
         services.update_event(event, by=alice, spaces=[*event.spaces.all()],
-                              **fields(capacity=3))
+                              **unmoved(event, capacity=3))
     statuses = dict(event.registrations.values_list("person__email", "status"))
     assert statuses == {"bob@example.org": R.REGISTERED, "ben@example.org": R.REGISTERED,
                         "pia@example.org": R.REGISTERED, "mathilde@example.org": R.WAITING}
@@ -142,6 +148,64 @@ def test_a_new_date_means_a_new_reminder(alice, event, bob):
                           **fields(starts_at=later(days=6), ends_at=later(days=6, hours=1)))
     registration.refresh_from_db()
     assert registration.reminded_at is None
+
+
+def test_a_new_date_or_place_is_mailed_to_the_people_registered_and_waiting(
+        alice, event, bob, ben, pia, mathilde, django_capture_on_commit_callbacks):
+    for person in (bob, ben, pia):
+        services.register(event, person)
+    services.cancel_registration(services.register(event, mathilde))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_event(event, by=alice, spaces=[*event.spaces.all()],
+                              **fields(starts_at=later(days=8), ends_at=later(days=8, hours=2),
+                                       place="Tiers-lieu La Fabrique, Nevers",
+                                       capacity=event.capacity))
+
+    assert sorted(m.to[0] for m in mail.outbox) == ["ben@example.org", "bob@example.org",
+                                                    "pia@example.org"]
+    message = mail.outbox[0]
+    assert "Tiers-lieu La Fabrique, Nevers" in message.body
+    filename, calendar, mimetype = message.attachments[0]
+    calendar = calendar.decode() if isinstance(calendar, bytes) else calendar
+    assert mimetype == "text/calendar" and filename.endswith(".ics")
+    assert f"SEQUENCE:{services.calendar_sequence(event)}" in calendar
+    assert "Tiers-lieu La Fabrique" in calendar
+
+    # The task delivered twice sends nothing more.
+    from communities.tasks import send_event_changed_emails_task
+    assert send_event_changed_emails_task(event.pk, services.calendar_sequence(event),
+                                          ["place"]) == 0
+    assert len(mail.outbox) == 3
+
+
+def test_changing_the_title_or_seats_mails_nobody(alice, event, bob,
+                                                  django_capture_on_commit_callbacks):
+    services.register(event, bob)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_event(event, by=alice, spaces=[*event.spaces.all()],
+                              **unmoved(event, title="Webinaire : les bénévoles",
+                                        capacity=40))
+    assert mail.outbox == []
+
+
+def test_a_change_overtaken_by_another_is_mailed_once_in_its_latest_version(
+        alice, event, bob, django_capture_on_commit_callbacks):
+    from communities.tasks import send_event_changed_emails_task
+
+    services.register(event, bob)
+    mail.outbox.clear()
+    services.update_event(event, by=alice, spaces=[*event.spaces.all()],
+                          **fields(place="Salle A"))
+    first = services.calendar_sequence(event)
+    services.update_event(event, by=alice, spaces=[*event.spaces.all()],
+                          **fields(place="Salle B"))
+
+    assert send_event_changed_emails_task(event.pk, first, ["place"]) == 0
+    assert send_event_changed_emails_task(
+        event.pk, services.calendar_sequence(event), ["place"]) == 1
+    assert "Salle B" in mail.outbox[0].body and "Salle A" not in mail.outbox[0].body
 
 
 def test_a_started_or_cancelled_event_cannot_be_changed(alice, started_event, event):
