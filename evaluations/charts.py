@@ -113,12 +113,18 @@ class Bar:
 
 
 def bar_chart(bars: list[Bar], *, chart_id: str, title: str, unit: str = "",
-              width: int = 640, height: int = 260) -> SafeString:
+              width: int = 640, height: int = 260, legend: bool = True,
+              value_axis: bool = True) -> SafeString:
     """Vertical bars (actual per period or per site) with the target as a marker and the band
-    as colour, pattern and words; a missing value is a gap labelled as missing."""
+    as colour, pattern and words; a missing value is a gap labelled as missing.
+
+    Without `value_axis` the chart draws no gridlines nor their values (each bar carries its
+    own value), and without `legend` no legend: a printed report gives the legend once for all
+    its charts (`bar_legend`), since every word of an SVG costs WeasyPrint a layout per
+    letter."""
     if not bars:
         return _empty(chart_id, width, height, title, "bar-chart")
-    left, right, top, bottom = 64, 12, 24, 58
+    left, right, top, bottom = (64 if value_axis else 12), 12, 24, (58 if legend else 26)
     inner_w, inner_h = width - left - right, height - top - bottom
     low, high, ticks = _axis([b.value for b in bars] + [b.target for b in bars])
 
@@ -128,7 +134,12 @@ def bar_chart(bars: list[Bar], *, chart_id: str, title: str, unit: str = "",
     slot = inner_w / len(bars)
     bar_w = max(min(slot * 0.6, 48), 2)
     labels = band_labels()
-    parts = [_defs(chart_id), _gridlines(ticks, y_of, left, width - right, unit)]
+    if value_axis:
+        axis = _gridlines(ticks, y_of, left, width - right, unit)
+    else:
+        axis = format_html('<line x1="{0}" x2="{1}" y1="{2:.1f}" y2="{2:.1f}" '
+                           'class="chart-grid chart-zero"/>', left, width - right, y_of(0))
+    parts = [_defs(chart_id), axis]
     words = []
     for index, bar in enumerate(bars):
         x = left + slot * index + (slot - bar_w) / 2
@@ -167,10 +178,25 @@ def bar_chart(bars: list[Bar], *, chart_id: str, title: str, unit: str = "",
         parts.append(format_html(
             '<text x="{:.1f}" y="{}" text-anchor="middle" class="chart-axis">{}</text>',
             centre, height - bottom + 16, bar.label))
-    parts.append(_legend(chart_id, height - 18, left, [b.band for b in bars],
-                         any(b.target is not None for b in bars)))
+    if legend:
+        parts.append(_legend(chart_id, height - 18, left, [b.band for b in bars],
+                             any(b.target is not None for b in bars)))
     desc = " ; ".join(words)
     return _frame(chart_id, width, height, title, desc, mark_safe("".join(parts)), "bar-chart")
+
+
+def bar_legend(*, chart_id: str, title: str, width: int = 640, height: int = 24) -> SafeString:
+    """The legend of the bar charts alone (the three bands, by colour, pattern and words, and
+    the target's mark), for a page that draws several charts without their own legend."""
+    labels = band_labels()
+    desc = " ; ".join([_("%(band)s: %(look)s") % {"band": labels[key], "look": look}
+                       for key, look in (("on_track", _("solid bar")),
+                                         ("watch", _("hatched bar")),
+                                         ("off_track", _("cross-hatched bar")))]
+                      + [_("target: dashed line")])
+    body = mark_safe(_defs(chart_id) + _legend(chart_id, height - 6, 2,
+                                               ["on_track", "watch", "off_track"], True))
+    return _frame(chart_id, width, height, title, desc, body, "bar-legend")
 
 
 def _legend(chart_id, y, left, bands, has_target) -> SafeString:

@@ -7,8 +7,9 @@ missing piece (no strategy, no site, no plan, no scale, no pool...) is said, nev
 """
 
 import base64
+import math
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q
@@ -33,6 +34,7 @@ from programmes.queries.funding import pool_options, pool_totals
 from programmes.queries.training import completion_matrix, modules_for_plan
 from programmes.selectors.feasibility import strategy_page
 
+from .. import charts
 from ..models import FidelityAssessment
 from ..selectors import dashboards
 from ..selectors import fidelity as fidelity_selectors
@@ -226,7 +228,41 @@ def _kept(points: list[tuple[float, float]], tolerance: float) -> str:
             kept.append(point)
     if len(points) > 1:
         kept.append(points[-1])
+    kept = _straightened(kept, PRINT_DEVIATION)
     return "M" + " ".join(f"{px:.1f} {py:.1f}" for px, py in kept) + "Z"
+
+
+# Then a point that strays less than this from the line its kept neighbours draw is dropped
+# too (Douglas-Peucker): under 0.2 mm on paper, and a third of the points left go.
+PRINT_DEVIATION = 1.0
+
+
+def _straightened(points: list[tuple[float, float]], deviation: float) -> list:
+    """The points of a line with those that stray less than `deviation` from the straight
+    line between the points kept around them dropped; the first and last stay."""
+    if len(points) < 3:
+        return points
+    keep = [False] * len(points)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(points) - 1)]
+    while stack:
+        first, last = stack.pop()
+        (ax, ay), (bx, by) = points[first], points[last]
+        dx, dy = bx - ax, by - ay
+        length = math.hypot(dx, dy)
+        farthest, distance = None, deviation
+        for index in range(first + 1, last):
+            px, py = points[index]
+            if length:
+                away = abs(dy * (px - ax) - dx * (py - ay)) / length
+            else:
+                away = math.hypot(px - ax, py - ay)
+            if away > distance:
+                farthest, distance = index, away
+        if farthest is not None:
+            keep[farthest] = True
+            stack += [(first, farthest), (farthest, last)]
+    return [point for point, kept in zip(points, keep, strict=True) if kept]
 
 
 @dataclass
@@ -350,14 +386,33 @@ PRINTED_PERIODS = 8
 # PDF (a 50-site report of 20 indicators renders in 3 s with twelve), and the table above the
 # charts gives every indicator against its target.
 CHARTED_INDICATORS = 12
+# The dashboard's plot area (178 units high) without the legend's band below it.
+PRINTED_CHART_HEIGHT = 228
 
 
 def printed_chart(row) -> str:
-    """The dashboard's chart of an indicator over its latest PRINTED_PERIODS periods."""
-    if len(row.series) > PRINTED_PERIODS:
-        row = replace(row, series=row.series[-PRINTED_PERIODS:])
-        return for_print(dashboards.indicator_chart(row, f"indicator-{row.indicator.pk}"))
-    return for_print(row.chart)
+    """The dashboard's chart of an indicator over its latest PRINTED_PERIODS periods, each bar
+    with its value, without the gridlines' values nor a legend: the chapter gives the legend
+    once (`chart_legend`). Each word of an SVG costs WeasyPrint a layout per letter, and these
+    took a third of the letters of a chart."""
+    series = row.series[-PRINTED_PERIODS:]
+    if not series:
+        return for_print(row.chart)
+    indicator = row.indicator
+    bars = [charts.Bar(dashboards.period_label(figure.period), figure.shown, figure.target,
+                       figure.band) for figure in series]
+    title = (_("%(indicator)s, cumulative since the start of the range, against its target")
+             if row.is_cumulative else _("%(indicator)s per period, against its target")) % {
+        "indicator": indicator.name}
+    return for_print(charts.bar_chart(bars, chart_id=f"indicator-{indicator.pk}", title=title,
+                                      height=PRINTED_CHART_HEIGHT, legend=False,
+                                      value_axis=False))
+
+
+def chart_legend() -> str:
+    """The legend of every chart of the indicators' chapter."""
+    return charts.bar_legend(chart_id="indicator-charts-legend",
+                             title=_("Legend of the indicators' charts"))
 
 
 # --- The report --------------------------------------------------------------------------------
@@ -414,6 +469,7 @@ def build_context(project: ScalingProject, params: dict) -> dict:
         "indicator_lines": [indicator_line(row.total, missing_sites=row.total.missing_sites)
                             for row in dashboard.rows],
         "indicator_caption": _("Every active indicator against the target in force today"),
+        "chart_legend": chart_legend() if any(row.chart for row in dashboard.rows) else "",
         "fidelity": fidelity_part(dashboard.fidelity, sites.sites),
         "money": money_part(project),
     }
