@@ -2,6 +2,8 @@
 by who may edit the record."""
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from essaimage.imports.services import confirm_import
 from essaimage.models import ImportJob
@@ -60,7 +62,8 @@ def test_bad_rows_and_records_staff_may_not_edit_are_reported(
         (2, "Référence externe"), (3, "SIRET porteur"), (4, "SIRET porteur"),
         (5, "Bénéficiaires par an"), (5, "Innovation publique"), (5, "Niveau de preuve"),
         (7, "Référence externe")]
-    assert errors_of(job)[0][2] == "Only the innovator's members may change this record."
+    with translation.override("fr"):  # the reasons are in the author's language
+        assert errors_of(job)[0][2] == _("Only the innovator's members may change this record.")
     assert Innovation.objects.get(external_ref="INNO-9").title == "Existante"
 
 
