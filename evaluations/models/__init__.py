@@ -21,7 +21,8 @@ from .reporting import Evidence, IndicatorValue, ReportingPeriod, SiteReport
 from .sharing import DashboardShare
 
 __all__ = [
-    "Answer", "DashboardShare", "Disaggregation", "DisaggregationCategory", "EvaluationPhase", "EvaluationPlan",
+    "Answer", "DashboardShare", "Disaggregation", "DisaggregationCategory", "EvaluationPhase",
+    "EvaluationPlan",
     "Evidence", "FidelityAssessment", "FidelityDomain", "FidelityItem",
     "FidelityLevelDescription", "FidelityRating", "FidelityScale", "Indicator",
     "IndicatorTarget", "IndicatorValue", "PhaseReport", "Question", "Questionnaire",

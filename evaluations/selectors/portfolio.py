@@ -101,7 +101,7 @@ def portfolio_projects(user) -> QuerySet:
     Admins: every live project."""
     projects = ScalingProject.objects.visible_to(user, through_committees=False)
     if user.is_superuser:
-        return projects
+        return projects.active()  # visible_to opens archives to admins; dashboards do not
     member_of = Membership.objects.filter(user=user).values("structure")
     staffed = Programme.staff.through.objects.filter(user=user).values("programme")
     programme_funded = Programme.funders.through.objects.filter(
@@ -354,9 +354,10 @@ def _people_reached(selection: Selection, indicators: list[Indicator]) -> Decima
     return total.quantize(Decimal(1)) if total == total.to_integral_value() else total
 
 
-def headline_figures(selection: Selection) -> Headline:
-    """Innovations being scaled, adopter structures, scaling methods, people reached,
-    départements and communes, trainings and people trained, money: ten queries."""
+def headline_figures(selection: Selection, figures=None) -> Headline:
+    """Innovations being scaled, adopter structures, scaling methods, people reached (from
+    `figures`, read here when not given), départements and communes, trainings and people
+    trained, money: seven queries besides the indicator figures."""
     projects = selection.projects.order_by().aggregate(
         projects=Count("pk", distinct=True), innovations=Count("innovation", distinct=True))
     commune = Concat("structure__postal_code", Value(" "), Upper("structure__city"))
@@ -368,8 +369,7 @@ def headline_figures(selection: Selection) -> Headline:
     methods = StrategyModel.objects.filter(
         strategy__project__in=selection.projects.values("pk")).aggregate(
         n=Count("model", distinct=True))["n"]
-    indicators = list(people_reached_indicators(selection))
-    people = _people_reached(selection, indicators)
+    people = (figures or indicator_figures(selection)).people_reached
     trainings = held_sessions(selection).aggregate(n=Count("pk", distinct=True))["n"]
     trained = attendances(selection).aggregate(n=Count("person", distinct=True))["n"]
     return Headline(
@@ -412,38 +412,49 @@ class IndicatorSummary:
         return [(band, label, self.bands.get(band, 0)) for band, label in Band.choices]
 
 
-def indicator_summary(selection: Selection) -> IndicatorSummary:
-    """The headline indicators of every project of the selection against their targets, by
-    band; cached under a key that changes with the reports, sites, targets and indicators
-    they depend on."""
-    indicators = list(headline_indicators(selection.projects.values("pk"))
-                      .only("pk", "project", "measure", "kind", "direction", "baseline",
-                            "period_aggregation", "site_aggregation", "frequency"))
-    key = _figures_key(selection, indicators)
-    summary = cache.get(key)
-    if summary is None:
+@dataclass(frozen=True)
+class IndicatorFigures:
+    """The figures that read indicator values: people reached, and the headline indicators
+    against their targets."""
+
+    people_reached: Decimal
+    summary: IndicatorSummary
+
+
+def indicator_figures(selection: Selection) -> IndicatorFigures:
+    """People reached and the headline indicators of every project of the selection by band.
+    They read every value of the range (about 300,000 for the bench programme), so they are
+    kept in the cache under a key that changes with the selection, the reports, the sites,
+    the targets and the indicators they depend on (five small queries)."""
+    headline = list(headline_indicators(selection.projects.values("pk")))
+    people = list(people_reached_indicators(selection))
+    key = _figures_key(selection, headline + people)
+    figures = cache.get(key)
+    if figures is None:
         bands = dict.fromkeys(Band.values, 0)
-        for total in indicator_totals(indicators, selection.scope) if indicators else []:
+        for total in indicator_totals(headline, selection.scope) if headline else []:
             bands[total.band] += 1
-        summary = IndicatorSummary(bands, len(indicators),
-                                   len({i.project_id for i in indicators}))
-        cache.set(key, summary, FIGURES_TIMEOUT)
-    return summary
+        summary = IndicatorSummary(bands, len(headline), len({i.project_id for i in headline}))
+        figures = IndicatorFigures(_people_reached(selection, people), summary)
+        cache.set(key, figures, FIGURES_TIMEOUT)
+    return figures
 
 
 def _figures_key(selection: Selection, indicators) -> str:
-    """Changes when a report, a site, a project target or an indicator of the selection
-    changes: two small queries."""
-    ids = [i.pk for i in indicators]
+    """Changes when the filters, a report (services save it whenever its values change), a
+    site, a project target or an indicator of the selection changes."""
+    ids = sorted({i.pk for i in indicators})
     reports = SiteReport.objects.order_by().filter(
         period__project__in=selection.projects.values("pk")).aggregate(
         count=Count("pk"), changed=Max("updated_at"))
+    sites = selection.sites.order_by().aggregate(count=Count("pk"), changed=Max("updated_at"))
     targets = IndicatorTarget.objects.order_by().filter(
-        indicator__in=ids, site__isnull=True).aggregate(count=Count("pk"),
-                                                       last=Max("pk"))
-    definitions = [(i.pk, i.project_id, i.measure, i.kind, i.direction, i.baseline,
-                    i.period_aggregation, i.site_aggregation, i.frequency) for i in indicators]
-    parts = repr((selection.scope, translation.get_language(), reports, targets, definitions))
+        indicator__in=ids, site__isnull=True).aggregate(count=Count("pk"), last=Max("pk"))
+    definitions = sorted((i.pk, i.project_id, i.measure, i.kind, i.direction, i.baseline,
+                          i.period_aggregation, i.site_aggregation, i.frequency,
+                          i.counts_people_reached, i.is_active) for i in indicators)
+    parts = repr((str(selection.projects.query), str(selection.sites.query), selection.scope,
+                  translation.get_language(), reports, sites, targets, definitions))
     return "evaluations:portfolio-figures:" + hashlib.sha256(parts.encode()).hexdigest()
 
 
@@ -564,8 +575,8 @@ def row_queryset(selection: Selection, kind: str, params) -> QuerySet:
     if kind == "personnes-formees":
         return (attendances(selection)
                 .select_related("person", "site__structure", "session__module")
-                .order_by("person__last_name", "person__first_name", "person", "-session__starts_at",
-                          "pk"))
+                .order_by("person__last_name", "person__first_name", "person",
+                          "-session__starts_at", "pk"))
     if kind == "options":
         found = options(selection).select_related("funder", "pool__project")
         if params.get("statut") == "confirmed":

@@ -56,13 +56,14 @@ def _dashboard_context(request, portfolio, url_of, *, with_programme=True) -> di
     query = _filters_query(request)
     joiner = f"{query}&" if query else ""
     counts = selectors.department_counts(selection)
+    figures = selectors.indicator_figures(selection)
     return {
         "form": form,
         "scope": selection.scope,
         "selection": selection,
-        "headline": selectors.headline_figures(selection),
+        "headline": selectors.headline_figures(selection, figures),
         "funnel": selectors.stage_funnel(selection),
-        "indicators": selectors.indicator_summary(selection),
+        "indicators": figures.summary,
         "fidelity": selectors.fidelity_summary(selection),
         "map": selectors.territory_map(
             counts, url_for=lambda code: f"{url_of('sites')}?{joiner}departement={code}"),

@@ -60,8 +60,8 @@ def test_a_funder_reads_her_figures_and_the_rows_behind_them(live, browser, port
 
     # The figure leads to the sites behind it, with the same range.
     people.click()
-    expect(fanny).to_have_url(f"{live}{reverse('evaluations:portfolio_rows', args=['personnes-touchees'])}"
-                              "?date_from=2025-01-01&date_to=2025-06-30")
+    rows_url = reverse("evaluations:portfolio_rows", args=["personnes-touchees"])
+    expect(fanny).to_have_url(f"{live}{rows_url}?date_from=2025-01-01&date_to=2025-06-30")
     rows = fanny.locator("main table tbody tr")
     expect(rows).to_have_count(3)
     expect(fanny.locator("main table")).to_contain_text("Essor Nevers")
