@@ -75,5 +75,6 @@ class IdFilter(django_filters.NumberFilter):
 class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     """A list and a detail, nothing else: the API changes nothing."""
 
-    # The pages' ids are numbers; anything else is a 404 like an unknown id.
-    lookup_value_regex = r"[^/.]+"
+    # Whatever stands for the id reaches the viewset, which answers an unknown one with the
+    # API's own 404 (the router's default would leave ids with a dot to Django's HTML page).
+    lookup_value_regex = r"[^/]+"

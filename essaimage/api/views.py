@@ -2,11 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from drf_spectacular.views import SpectacularSwaggerView
+from rest_framework.exceptions import NotFound
 
 from .tokens import regenerate_token, revoke_token, token_of
 
@@ -55,3 +57,9 @@ class DocsView(SpectacularSwaggerView):
     template_name = "api/docs.html"
     title = gettext_lazy("Essaimage API documentation")
     url_name = "api:schema"
+
+
+def not_found(request, path=""):
+    """Any other address under /api/v1/: the API's 404 body rather than an HTML page."""
+    return JsonResponse({"detail": str(NotFound.default_detail), "code": NotFound.default_code},
+                        status=404)
