@@ -11,6 +11,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -194,6 +195,9 @@ def map_as_image(figure: str) -> str:
     return mark_safe(_MAP_SVG.sub(image, str(figure), count=1))
 
 
+# The outlines are the same for every report (only the colours differ): a worker thins each
+# département once.
+@lru_cache(maxsize=512)
 def _thin(path: str, tolerance: float) -> str:
     tokens = path.replace(",", " ").split()
     if any(token.isalpha() and token not in ("m", "z") for token in tokens):
