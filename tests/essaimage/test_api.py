@@ -10,7 +10,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from essaimage.api.tokens import regenerate_token, revoke_token, token_of
-from tests.essaimage.api_helpers import api_get, token_header
+from tests.essaimage.api_helpers import token_header
 
 SITES = reverse("api:site-list")
 STRUCTURES = reverse("api:structure-list")

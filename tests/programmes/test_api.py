@@ -243,10 +243,9 @@ def test_ordering_by_a_listed_field(client, world):
 def _grow(world, count):
     project = world["project"]
     for _ in range(count):
-        site = AdopterSiteFactory(project=project)
+        AdopterSiteFactory(project=project)
         meeting = MeetingFactory(body=world["committee"])
         Decision.objects.create(meeting=meeting, text="Décision")
-        del site
 
 
 # token and its person; the page's rows; the count (programmes: + funders prefetched)
