@@ -53,7 +53,7 @@ from programmes.models import (
 )
 
 from .. import charts
-from ..models import Indicator, IndicatorTarget, SiteReport
+from ..models import FidelityScale, Indicator, IndicatorTarget, SiteReport
 from . import fidelity
 from .aggregation import (
     ACTIVE_SITE_STATUSES,
@@ -172,11 +172,15 @@ def select(portfolio: Portfolio, scope: Scope, *, programme=None, theme=None,
     if theme is not None:
         projects = projects.filter(innovation__in=Innovation.themes.through.objects.filter(
             theme=theme).values("innovation"))
-    sites = AdopterSite.objects.filter(project__in=projects.values("pk"))
+    # The scoping subqueries run once: every figure then reads a plain list of projects.
+    ids = list(projects.order_by().values_list("pk", flat=True))
+    sites = AdopterSite.objects.filter(project__in=ids)
     if territory is not None:
         sites = sites.filter(Q(territory=territory) | Q(territory__parent=territory))
-        projects = projects.filter(pk__in=sites.values("project"))
-    return Selection(projects, sites, scope, portfolio.funders, territory)
+        ids = list(sites.order_by().values_list("project", flat=True).distinct())
+        sites = sites.filter(project__in=ids)
+    return Selection(ScalingProject.objects.filter(pk__in=ids), sites, scope,
+                     portfolio.funders, territory)
 
 
 # --- Headline figures --------------------------------------------------------------------------
@@ -467,9 +471,12 @@ class FidelitySummary:
 
 
 def fidelity_summary(selection: Selection) -> FidelitySummary:
-    """Each active site's latest fidelity total: how many sites were assessed, their
-    average, how many score under half of the maximum. One query."""
-    totals = fidelity.annotate_latest_fidelity(selection.active_sites.order_by()).aggregate(
+    """The latest fidelity total of each active site of the projects that have a fidelity
+    scale: how many were assessed, their average, how many score under half of the maximum.
+    One query."""
+    # Only projects with a fidelity scale assess their sites.
+    sites = selection.active_sites.filter(project__in=FidelityScale.objects.values("project"))
+    totals = fidelity.annotate_latest_fidelity(sites.order_by()).aggregate(
         expected=Count("pk"), assessed=Count("fidelity_assessment_id"),
         average=Avg("fidelity_total_pct"),
         below_half=Count("pk", filter=Q(fidelity_total_pct__lt=50)))
@@ -503,11 +510,17 @@ def report_funders(user, portfolio: Portfolio) -> QuerySet:
     from ..reports import funder_report
 
     programme_funders = Programme.funders.through.objects.filter(
-        programme__in=portfolio.projects.values("programme")).values("structure")
+        programme__in=portfolio.projects.values("programme")).values_list("structure",
+                                                                         flat=True)
     pool_funders = FundingOption.objects.filter(
-        pool__project__in=portfolio.projects.values("pk")).values("funder")
-    funders = Structure.objects.filter(Q(pk__in=programme_funders) | Q(pk__in=pool_funders))
-    return funder_report.readable_funders(user, funders.order_by("name", "pk"))
+        pool__project__in=portfolio.projects.values("pk")).values_list("funder", flat=True)
+    # The funders first, as a short list: the access rule then checks each of them.
+    if portfolio.funders is not None:
+        programme_funders = programme_funders.filter(structure__in=portfolio.funders)
+        pool_funders = pool_funders.filter(funder__in=portfolio.funders)
+    ids = set(programme_funders.order_by().union(pool_funders.order_by()))
+    return funder_report.readable_funders(
+        user, Structure.objects.filter(pk__in=ids).order_by("name", "pk"))
 
 
 def latest_reports(funders) -> list[ReportJob]:
