@@ -151,6 +151,7 @@ class Selection:
     scope: Scope
     funders: tuple[int, ...] | None = None
     territory: Territory | None = None
+    project_ids: tuple[int, ...] = ()
 
     @property
     def active_sites(self) -> QuerySet:
@@ -180,7 +181,7 @@ def select(portfolio: Portfolio, scope: Scope, *, programme=None, theme=None,
         ids = list(sites.order_by().values_list("project", flat=True).distinct())
         sites = sites.filter(project__in=ids)
     return Selection(ScalingProject.objects.filter(pk__in=ids), sites, scope,
-                     portfolio.funders, territory)
+                     portfolio.funders, territory, tuple(sorted(ids)))
 
 
 # --- Headline figures --------------------------------------------------------------------------
@@ -457,7 +458,8 @@ def _figures_key(selection: Selection, indicators) -> str:
     definitions = sorted((i.pk, i.project_id, i.measure, i.kind, i.direction, i.baseline,
                           i.period_aggregation, i.site_aggregation, i.frequency,
                           i.counts_people_reached, i.is_active) for i in indicators)
-    parts = repr((str(selection.projects.query), str(selection.sites.query), selection.scope,
+    territory = selection.territory.pk if selection.territory else None
+    parts = repr((selection.project_ids, territory, selection.scope,
                   translation.get_language(), reports, sites, targets, definitions))
     return "evaluations:portfolio-figures:" + hashlib.sha256(parts.encode()).hexdigest()
 
