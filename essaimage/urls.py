@@ -19,6 +19,7 @@ urlpatterns = [
     path("rapports/", include("essaimage.urls_reports")),
     path("imports/", include("essaimage.urls_imports")),
     path("", include("essaimage.urls_reminders")),
+    path("", include("essaimage.api.urls")),
     path("", include("innovations.urls")),
     path("", include("communities.urls")),
     path("admin/", admin.site.urls),
