@@ -270,61 +270,54 @@ def send_seat_offered_email(registration: EventRegistration) -> bool:
     return True
 
 
+def _mail_registered_and_waiting(event: Event, email: str, claim_prefix: str, *,
+                                  context: dict, attachments: tuple = ()) -> int:
+    """Send `email` once to each active person registered or waiting (claimed under
+    `claim_prefix` and their id); returns how many went now."""
+    from essaimage.emails import absolute_url, send_templated_email
+
+    sent = 0
+    registrations = (event.registrations.filter(status__in=[R.REGISTERED, R.WAITING])
+                     .select_related("person").order_by("pk"))
+    for registration in registrations:
+        person = registration.person
+        key = f"{claim_prefix}:{person.pk}"
+        if not person.is_active or not claim_send(key):
+            continue
+        try:
+            send_templated_email(
+                email, to=[person.email], language=person.language or "fr",
+                context={"person": person, "event": event, "registration": registration,
+                         "event_url": absolute_url(event.get_absolute_url()), **context},
+                attachments=attachments)
+        except Exception:
+            release_send(key)  # the retry sends to the people not reached yet
+            raise
+        sent += 1
+    return sent
+
+
 def send_changed_emails(event: Event, version: int, changed: list[str]) -> int:
     """Tell the people registered and waiting that the event's date, place or link changed,
     each once per version, with the new calendar file; nothing if it changed again since
     (that version's e-mail says it) or was cancelled."""
-    from essaimage.emails import absolute_url, send_templated_email
+    from essaimage.emails import absolute_url
 
     if event.is_cancelled or calendar_sequence(event) != version:
         return 0
-    url = absolute_url(event.get_absolute_url())
-    attachment = (calendar_filename(event), event_calendar(event, url=url), "text/calendar")
-    sent = 0
-    registrations = (event.registrations.filter(status__in=[R.REGISTERED, R.WAITING])
-                     .select_related("person").order_by("pk"))
-    for registration in registrations:
-        person = registration.person
-        key = f"communities:event-changed:{event.pk}:{version}:{person.pk}"
-        if not person.is_active or not claim_send(key):
-            continue
-        try:
-            send_templated_email(
-                "event_changed", to=[person.email], language=person.language or "fr",
-                context={"person": person, "event": event, "registration": registration,
-                         "changed": set(changed), "event_url": url},
-                attachments=(attachment,))
-        except Exception:
-            release_send(key)  # the retry sends to the people not reached yet
-            raise
-        sent += 1
-    return sent
+    calendar = event_calendar(event, url=absolute_url(event.get_absolute_url()))
+    return _mail_registered_and_waiting(
+        event, "event_changed", f"communities:event-changed:{event.pk}:{version}",
+        context={"changed": set(changed)},
+        attachments=((calendar_filename(event), calendar, "text/calendar"),))
 
 
 def send_cancelled_emails(event: Event) -> int:
     """Tell the people registered and waiting that the event is cancelled, each once."""
-    from essaimage.emails import absolute_url, send_templated_email
-
     if not event.is_cancelled:
         return 0
-    sent = 0
-    registrations = (event.registrations.filter(status__in=[R.REGISTERED, R.WAITING])
-                     .select_related("person").order_by("pk"))
-    for registration in registrations:
-        person = registration.person
-        key = f"communities:event-cancelled:{event.pk}:{person.pk}"
-        if not person.is_active or not claim_send(key):
-            continue
-        try:
-            send_templated_email(
-                "event_cancelled", to=[person.email], language=person.language or "fr",
-                context={"person": person, "event": event, "registration": registration,
-                         "event_url": absolute_url(event.get_absolute_url())})
-        except Exception:
-            release_send(key)  # the retry sends to the people not reached yet
-            raise
-        sent += 1
-    return sent
+    return _mail_registered_and_waiting(event, "event_cancelled",
+                                        f"communities:event-cancelled:{event.pk}", context={})
 
 
 # --- Attendance and report ---------------------------------------------------------------
