@@ -15,12 +15,14 @@ from essaimage.benchdata.evaluations import (
     create_report_project,
     delete_evaluations,
 )
+from essaimage.benchdata.funders import create_funder_portfolio
 from essaimage.benchdata.innovations import create_bank, create_reviewed_call
 from essaimage.benchdata.programmes import create_programme
 from essaimage.benchdata.reminders import create_reminder_items
 from innovations.models import Application, Call, Innovation, Resource
 from programmes.models import (
     AdopterSite,
+    Payment,
     Programme,
     Registration,
     ScalingProject,
@@ -75,6 +77,7 @@ class Command(BaseCommand):
             create_report_project(data, programme, directory["structures"])
             community = create_community(data, programme, directory)
             create_reminder_items(data, programme, directory)
+            create_funder_portfolio(data, programme, big_project)
         self.analyze()
         elapsed = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(
@@ -88,7 +91,8 @@ class Command(BaseCommand):
             f"({evaluation['reports']} reports, {evaluation['values']} values) and one of 50 sites "
             f"with every part of its PDF report, "
             f"a cohort space of {community['threads']} threads and {community['posts']} "
-            f"messages, an adopter in 3 structures with {community['sites']} sites "
+            f"messages, an adopter in 3 structures with {community['sites']} sites, "
+            f"three funders with options on the big project "
             f"(seed {options['seed']}). Bench login: {BENCH_EMAIL}."
         ))
 
@@ -114,6 +118,8 @@ class Command(BaseCommand):
             programmes = Programme.objects.filter(staff=bench_user)
             delete_evaluations(programmes)
             delete_community(programmes)
+            # Payments keep their option (PROTECT): they go before the projects' pools.
+            Payment.objects.filter(option__pool__project__programme__in=programmes).delete()
             Registration.objects.filter(session__module__project__programme__in=programmes).delete()
             TrainingSession.objects.filter(module__project__programme__in=programmes).delete()
             AdopterSite.objects.filter(project__programme__in=programmes).delete()

@@ -26,6 +26,7 @@ from django.test.utils import CaptureQueriesContext
 from communities.models import Membership, Space, Structure, Thread, User
 from essaimage.benchdata.community import PORTAL_EMAIL
 from essaimage.benchdata.directory import BENCH_EMAIL, COMMON_WORD
+from essaimage.benchdata.funders import FUNDER_EMAIL
 from essaimage.benchdata.innovations import BANK_QUERY
 from innovations.models import Call, Theme
 from programmes.models import Meeting, Programme, ScalingProject
@@ -47,6 +48,7 @@ class BenchFacts:
     adopter: User
     cohort_space_id: int
     long_thread_id: int
+    funder: User
 
 
 @dataclass(frozen=True)
@@ -55,10 +57,16 @@ class Page:
 
     name: str
     path: str | Callable[[BenchFacts], str]
-    # Who asks: the bench login (programme staff) unless the page is an adopter's.
+    # Who asks: the bench login (programme staff) unless the page is an adopter's or a
+    # funder's.
     as_adopter: bool = False
+    as_funder: bool = False
+    # Timed requests, when fewer than the other pages' are enough (an export of 5,000 rows).
+    requests: int | None = None
 
     def person(self, facts: BenchFacts) -> User:
+        if self.as_funder:
+            return facts.funder
         return facts.adopter if self.as_adopter else facts.user
 
     def resolve(self, facts: BenchFacts) -> str:
@@ -73,6 +81,8 @@ class Job:
     run: Callable[[BenchFacts], object]
     # Timed runs, when fewer than the pages' requests are enough (a PDF takes a second).
     runs: int | None = None
+    # Untimed runs first, when fewer than the pages' warm-up are enough (an import of a minute).
+    warmup: int | None = None
 
 
 # The twelve quarters of the bench evaluation, and the start of its last four.
@@ -125,11 +135,34 @@ MEASUREMENTS = [
     Page("community events", "/communaute/evenements/", as_adopter=True),
     Page("programme directory and map (1,000+ sites)",
          lambda f: f"/programmes/{f.programme_id}/annuaire/"),
+    Page("funders' portfolio dashboard (500 projects, 1,000,000 values)",
+         "/evaluations/financeurs/", as_funder=True),
+    Page("funders' portfolio, one year",
+         "/evaluations/financeurs/?date_from=2024-01-01&date_to=2024-12-31", as_funder=True),
+    Page("funders' portfolio, rows behind people reached",
+         "/evaluations/financeurs/lignes/personnes-touchees/", as_funder=True),
+    Page("directory export, 5,000 structures (CSV)", "/structures/export.csv", requests=30),
+    Page("directory export, 5,000 structures (XLSX)", "/structures/export.xlsx", requests=30),
+    Page("site list export, 1,000 sites (CSV)",
+         lambda f: f"/programmes/projets/{f.big_project_id}/sites/export.csv", requests=30),
+    Page("site list export, 1,000 sites (XLSX)",
+         lambda f: f"/programmes/projets/{f.big_project_id}/sites/export.xlsx", requests=30),
+    Page("API: structures (5,000)", "/api/v1/structures/"),
+    Page("API: sites of the 1,000-site project",
+         lambda f: f"/api/v1/sites/?project={f.big_project_id}"),
+    Page("API: values of the big project",
+         lambda f: f"/api/v1/indicator-values/?project={f.big_project_id}"),
+    Page("API: one site's validated values",
+         lambda f: f"/api/v1/indicator-values/?site={f.big_site_id}&status=validated"),
+    Page("API: values of the big project, as a funder",
+         lambda f: f"/api/v1/indicator-values/?project={f.big_project_id}", as_funder=True),
     Job("committee pack PDF (1,000 sites × 20 indicators)", lambda f: render_committee_pack(f),
         runs=20),
     Job("project report PDF (50 sites × 20 indicators × 12 quarters)",
         lambda f: render_project_report(f), runs=20),
     Job("reminder scan (10,000 due items)", lambda f: scan_reminders_once(), runs=10),
+    Job("import of 50,000 structures (CSV: analysis + import)",
+        lambda f: import_structures(f), runs=3, warmup=0),
 ]
 
 
@@ -170,6 +203,14 @@ def scan_reminders_once() -> int:
     return queued
 
 
+def import_structures(facts: BenchFacts) -> int:
+    """A 50,000-row CSV of structures analysed and imported by the bench login, as the worker
+    runs it (the previous run's structures deleted first)."""
+    from essaimage.benchdata.imports import import_structures_once
+
+    return import_structures_once(facts.user)
+
+
 # --- Facts and sign-in ------------------------------------------------------------------
 
 
@@ -192,7 +233,8 @@ def load_facts() -> BenchFacts:
     long_thread = Thread.objects.filter(space=space).order_by("-reply_count").first()
     return BenchFacts(user, busiest["department__code"], membership.structure_id, COMMON_WORD,
                       call.pk, theme.slug, programme.pk, big_project.pk, big_site.pk,
-                      User.objects.get(email=PORTAL_EMAIL), space.pk, long_thread.pk)
+                      User.objects.get(email=PORTAL_EMAIL), space.pk, long_thread.pk,
+                      User.objects.get(email=FUNDER_EMAIL))
 
 
 def session_cookie(user: User) -> str:
@@ -262,25 +304,27 @@ def count_page_queries(client: Client, path: str) -> int:
 
 
 def time_pages(timers: list[HttpTimer], paths: list[str], warmup: int,
-               requests: int) -> list[list]:
-    """Durations of each path (each with the timer of the person asking), requested in turn
-    rather than one path after the other.
+               requests: list[int]) -> list[list]:
+    """Durations of each path (each with the timer of the person asking), `requests[i]` of
+    path i, requested in turn rather than one path after the other.
 
     Taking turns spreads any background load over every page alike, so that the ratios to
     the floor hold even when the machine is not idle.
     """
-    for _ in range(warmup):
-        for timer, path in zip(timers, paths):
-            timer.get(path)
+    for turn in range(warmup):
+        for timer, path, count in zip(timers, paths, requests):
+            if turn < min(warmup, count // 10 or 1):
+                timer.get(path)
     durations = [[] for _ in paths]
-    for _ in range(requests):
+    for turn in range(max(requests)):
         for index, (timer, path) in enumerate(zip(timers, paths)):
-            durations[index].append(timer.get(path))
+            if turn < requests[index]:
+                durations[index].append(timer.get(path))
     return durations
 
 
 def measure_job(job: Job, facts: BenchFacts, warmup: int, requests: int) -> Result:
-    for _ in range(warmup):
+    for _ in range(warmup if job.warmup is None else job.warmup):
         job.run(facts)
     with CaptureQueriesContext(connection) as queries:
         job.run(facts)
@@ -373,7 +417,7 @@ class Command(BaseCommand):
         timers = {person: HttpTimer(base_url, session_cookie(person)) for person in set(people)}
         try:
             durations = time_pages([timers[person] for person in people], paths, warmup,
-                                   requests)
+                                   [min(requests, page.requests or requests) for page in pages])
         finally:
             for timer in timers.values():
                 timer.close()
