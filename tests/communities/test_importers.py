@@ -2,6 +2,7 @@
 or nothing."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Structure
@@ -12,6 +13,7 @@ from tests.essaimage.imports_helpers import (
     analysed,
     csv_bytes,
     errors_of,
+    in_french,
     xlsx_bytes,
 )
 from tests.factories import StructureFactory, department
@@ -25,6 +27,8 @@ pytestmark = pytest.mark.django_db
 # The model's validators speak the platform's language (French) in the worker.
 CHECKSUM = str(_("This SIRET fails its checksum: check for a mistyped digit."))
 POSTAL_CODE = str(_("A postal code has 5 digits."))
+FORMULA = "This cell holds a formula: type its value instead."
+MISSING = "The required column “%(header)s” is missing from the header."
 
 
 @pytest.fixture
@@ -121,21 +125,25 @@ def test_every_bad_row_is_reported_and_nothing_is_written(staff,
 
     assert job.status == ImportJob.Status.PREVIEW_READY
     assert errors_of(job) == [
-        (3, "Nom", "This column must be filled in."),
+        (3, "Nom", in_french("This column must be filled in.")),
         (4, "SIRET", CHECKSUM),
-        (5, "Département", "Unknown département code “99” (write its INSEE code, e.g. 58, "
-                           "2A or 974)."),
-        (6, "Type", "Not one of the allowed values (see the template's second sheet)."),
-        (7, "SIRET", "Row 2 has the same value: one structure per row."),
-        (9, "Nom", "This cell holds a formula: type its value instead."),
-        (10, "Code postal", "This cell holds a formula: type its value instead."),
-        (11, "SIRET", "SIRET, RNA designate different structures of the platform."),
+        (5, "Département", in_french("Unknown département code “%(code)s” (write its INSEE "
+                                     "code, e.g. 58, 2A or 974).", code="99")),
+        (6, "Type", in_french("Not one of the allowed values (see the template's second "
+                              "sheet).")),
+        (7, "SIRET", in_french("Row %(row)d has the same value: one structure per row.",
+                               row=2)),
+        (9, "Nom", in_french(FORMULA)),
+        (10, "Code postal", in_french(FORMULA)),
+        (11, "SIRET", in_french("%(columns)s designate different structures of the platform.",
+                                columns="SIRET, RNA")),
         (12, "Code postal", POSTAL_CODE),
     ]
     assert job.report["skipped_blank"] == 1
     assert job.report["errors"][1]["value"] == "12345678901234"
-    with pytest.raises(Exception, match="errors"):
+    with pytest.raises(ValidationError) as refused:
         confirm_import(job, by=staff)
+    assert refused.value.code == "has_errors"
     assert Structure.objects.count() == before
 
 
@@ -144,7 +152,8 @@ def test_a_png_renamed_csv_fails_with_a_reason(staff, django_capture_on_commit_c
               data=b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64))
 
     assert job.status == ImportJob.Status.FAILED
-    assert "not a spreadsheet" in job.error
+    assert job.error == in_french("This file is not a spreadsheet: save it as CSV or XLSX and "
+                                  "try again.")
 
 
 def test_missing_and_unknown_headers_are_reported_on_line_one(
@@ -153,9 +162,10 @@ def test_missing_and_unknown_headers_are_reported_on_line_one(
               data=csv_bytes([["siret", "Couleur"], [SIRET_A, "bleu"]]))
 
     assert errors_of(job) == [
-        (1, "", "Unknown column “Couleur”: use the template's headers."),
-        (1, "Nom", "The required column “Nom” is missing from the header."),
-        (1, "Type", "The required column “Type” is missing from the header."),
+        (1, "", in_french("Unknown column “%(header)s”: use the template's headers.",
+                          header="Couleur")),
+        (1, "Nom", in_french(MISSING, header="Nom")),
+        (1, "Type", in_french(MISSING, header="Type")),
     ]
     assert job.to_create == 0
 
@@ -180,7 +190,7 @@ def test_xlsx_numbers_keep_their_leading_zeros_and_text_formulas_are_refused(
 
     job = run(staff, [], django_capture_on_commit_callbacks, name="s.xlsx", data=data)
 
-    assert errors_of(job) == [(3, "Nom", "This cell holds a formula: type its value instead.")]
+    assert errors_of(job) == [(3, "Nom", in_french(FORMULA))]
     assert job.to_create == 1
 
 

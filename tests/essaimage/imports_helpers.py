@@ -6,6 +6,7 @@ import re
 import zipfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from essaimage.imports.services import start_import
 from essaimage.models import ImportJob
@@ -71,3 +72,10 @@ def analysed(kind: str, user, name: str, data: bytes, django_capture_on_commit_c
 
 def errors_of(job: ImportJob) -> list[tuple]:
     return [(error["row"], error["column"], error["reason"]) for error in job.report["errors"]]
+
+
+def in_french(msgid: str, **params) -> str:
+    """A reason as the import reports it to a French-speaking author (the cast's default)."""
+    with translation.override("fr"):
+        text = translation.gettext(msgid)
+    return text % params if params else text

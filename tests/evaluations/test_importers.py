@@ -8,7 +8,7 @@ import pytest
 from essaimage.imports.services import confirm_import
 from essaimage.models import ImportJob
 from evaluations.models import IndicatorValue, SiteReport
-from tests.essaimage.imports_helpers import analysed, csv_bytes, errors_of
+from tests.essaimage.imports_helpers import analysed, csv_bytes, errors_of, in_french
 from tests.factories import (
     IndicatorFactory,
     PercentageIndicatorFactory,
@@ -85,7 +85,8 @@ def test_bad_values_are_reported_row_by_row(alice, setup, bob_site,
     rows = [(row, column) for row, column, _reason in reasons]
     assert rows == [(2, "Valeur"), (3, "Code indicateur"), (4, "Site"), (5, "Numérateur"),
                     (6, "Période"), (7, "Période"), (8, "Valeur"), (10, "Code indicateur")]
-    assert reasons[0][2].startswith("“douze” is not a number")
-    assert reasons[7][2] == "Row 9 gives this value already."
+    assert reasons[0][2] == in_french("“%(value)s” is not a number (write 1234,5 or 1 234,5).",
+                                      value="douze")
+    assert reasons[7][2] == in_french("Row %(row)d gives this value already.", row=9)
     assert job.to_create == 1
     assert not IndicatorValue.objects.exists()

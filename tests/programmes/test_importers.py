@@ -5,7 +5,7 @@ import pytest
 from essaimage.imports.services import confirm_import
 from essaimage.models import ImportJob
 from programmes.models import AdopterSite
-from tests.essaimage.imports_helpers import analysed, csv_bytes, errors_of
+from tests.essaimage.imports_helpers import analysed, csv_bytes, errors_of, in_french
 from tests.factories import ScalingProjectFactory, StructureFactory, department
 
 pytestmark = pytest.mark.django_db
@@ -63,11 +63,12 @@ def test_bad_site_rows_are_reported(alice, project, adopter, bob_site,
     ], django_capture_on_commit_callbacks)
 
     reasons = errors_of(job)
-    assert reasons[0] == (2, "Projet", "No project you run has this number.")
-    assert reasons[1] == (3, "SIRET structure", "Give the structure's SIRET, RNA or reference.")
+    assert reasons[0] == (2, "Projet", in_french("No project you run has this number."))
+    assert reasons[1] == (3, "SIRET structure",
+                          in_french("Give the structure's SIRET, RNA or reference."))
     assert reasons[2][:2] == (4, "SIRET structure")
     assert reasons[3][:2] == (5, "Département") and "99" in reasons[3][2]
-    assert (7, "SIRET structure", "Row 6 is the same site.") in reasons
+    assert (7, "SIRET structure", in_french("Row %(row)d is the same site.", row=6)) in reasons
     assert any(row == 9 and column == "Date de début" for row, column, _ in reasons)
     assert AdopterSite.objects.count() == before
 
