@@ -6,6 +6,7 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.utils.translation import gettext
 
 from essaimage.imports.reading import UnreadableFile, read_table
 from essaimage.imports.values import BadValue, looks_like_formula, parse_date, parse_decimal
@@ -75,7 +76,8 @@ def test_an_empty_file_is_refused(data):
     with pytest.raises(UnreadableFile) as refused:
         read(data)
 
-    assert refused.value.reason == "The file is empty."
+    # In the language active when the file is read (the worker's: the author's).
+    assert refused.value.reason == gettext("The file is empty.")
 
 
 @pytest.mark.parametrize(("text", "expected"), [
