@@ -27,6 +27,7 @@ Adding an importer, in the app that knows its data (see communities/importers.py
 - `register_importer(MyImporter())` in the app's AppConfig.ready().
 """
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -202,8 +203,10 @@ class Cells:
         return value
 
 
-class Importer:
-    """A kind of import, registered by the app that knows its data."""
+class Importer(ABC):
+    """A kind of import, registered by the app that knows its data. Abstract: an importer
+    that cannot say who may import, analyse or apply fails when its app registers it, not
+    in the middle of someone's import."""
 
     key: str = ""  # "structures", "innovations", "sites", "indicator_values"
     label: Promise | str = ""
@@ -211,22 +214,23 @@ class Importer:
     columns: tuple[Column, ...] = ()
     template_name: str = "import"  # the templates' file name, without extension
 
+    @abstractmethod
     def may_import(self, user) -> bool:
-        raise NotImplementedError
+        """Whether `user` may run this import (and see its template)."""
 
     def allowed_values(self, user) -> dict[str, list[str]]:
         """The allowed values of some columns, for the template's second sheet."""
         return {}
 
+    @abstractmethod
     def analyse(self, rows: list[Row], *, user, analysis: Analysis,
                 progress: Callable[[int], None]) -> None:
         """Clean and match every row, writing nothing: fill `analysis`."""
-        raise NotImplementedError
 
+    @abstractmethod
     def apply(self, analysis: Analysis, *, user, progress: Callable[[int], None]) -> dict:
         """Write the analysed changes (inside the caller's transaction); return what the
         done page shows (e.g. {"url": ...})."""
-        raise NotImplementedError
 
     def result_url(self, job) -> str:
         """Where the done page sends people to see what was imported."""
