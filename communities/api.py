@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from essaimage.api.base import ReadOnlyViewSet, read_only_schema
+from essaimage.api.base import ScopedReadOnlyViewSet, read_only_schema
 
 from .models import Structure, Territory
 
@@ -53,11 +53,12 @@ class StructureApiFilter(django_filters.FilterSet):
     list_summary=_("Directory of structures"), retrieve_summary=_("One structure"),
     description=_("The structures of the directory that you see in the application, "
                   "in alphabetical order unless `ordering` says otherwise."))
-class StructureViewSet(ReadOnlyViewSet):
+class StructureViewSet(ScopedReadOnlyViewSet):
+    model = Structure
     serializer_class = StructureSerializer
     filterset_class = StructureApiFilter
     ordering_fields = ["name", "created_at", "id"]
     ordering = ["name", "id"]
 
-    def get_queryset(self):
-        return Structure.objects.visible_to(self.request.user).with_territories()
+    def scope(self):
+        return super().scope().with_territories()

@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from essaimage.api.base import IdFilter, ReadOnlyViewSet, read_only_schema
+from essaimage.api.base import IdFilter, ScopedReadOnlyViewSet, read_only_schema
 
 from .models import IndicatorValue
 
@@ -73,12 +73,10 @@ class IndicatorValueApiFilter(django_filters.FilterSet):
     list_summary=_("Indicator values"), retrieve_summary=_("One indicator value"),
     description=_("The values reported by the sites you see, every status included: filter "
                   "on `status=validated` for the figures the dashboards count."))
-class IndicatorValueViewSet(ReadOnlyViewSet):
+class IndicatorValueViewSet(ScopedReadOnlyViewSet):
+    model = IndicatorValue
+    select_related = ("indicator", "report__period", "category")
     serializer_class = IndicatorValueSerializer
     filterset_class = IndicatorValueApiFilter
     ordering_fields = ["id", "updated_at"]
     ordering = ["id"]
-
-    def get_queryset(self):
-        return (IndicatorValue.objects.visible_to(self.request.user)
-                .select_related("indicator", "report__period", "category"))

@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from essaimage.api.base import IdFilter, ReadOnlyViewSet, read_only_schema
+from essaimage.api.base import IdFilter, ScopedReadOnlyViewSet, read_only_schema
 
 from .models import Innovation, Theme
 from .selectors.bank import matching_text
@@ -58,13 +58,12 @@ class InnovationApiFilter(django_filters.FilterSet):
     InnovationSerializer, tag="innovations",
     list_summary=_("Innovations"), retrieve_summary=_("One innovation"),
     description=_("The published innovations of the bank, and the drafts of your structures."))
-class InnovationViewSet(ReadOnlyViewSet):
+class InnovationViewSet(ScopedReadOnlyViewSet):
+    model = Innovation
+    select_related = ("owner",)
+    prefetch_related = ("themes",)
+    deferred = ("search_vector", "search_text")
     serializer_class = InnovationSerializer
     filterset_class = InnovationApiFilter
     ordering_fields = ["title", "published_at", "updated_at", "id"]
     ordering = ["title", "id"]
-
-    def get_queryset(self):
-        return (Innovation.objects.visible_to(self.request.user)
-                .select_related("owner").prefetch_related("themes")
-                .defer("search_vector", "search_text"))

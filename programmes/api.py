@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from communities.api import TerritorySerializer
 from communities.models import Structure
-from essaimage.api.base import IdFilter, ReadOnlyViewSet, read_only_schema
+from essaimage.api.base import IdFilter, ScopedReadOnlyViewSet, read_only_schema
 
 from .models import AdopterSite, Decision, Meeting, Programme, ScalingProject
 
@@ -57,17 +57,15 @@ class ProgrammeApiFilter(django_filters.FilterSet):
     ProgrammeSerializer, tag="programmes",
     list_summary=_("Programmes"), retrieve_summary=_("One programme"),
     description=_("The programmes you run, fund or lead."))
-class ProgrammeViewSet(ReadOnlyViewSet):
+class ProgrammeViewSet(ScopedReadOnlyViewSet):
+    model = Programme
+    select_related = ("lead_structure",)
+    prefetch_related = (Prefetch("funders", queryset=Structure.objects.only("id", "name")
+                                 .order_by("name", "pk")),)
     serializer_class = ProgrammeSerializer
     filterset_class = ProgrammeApiFilter
     ordering_fields = ["name", "start_date", "id"]
     ordering = ["name", "id"]
-
-    def get_queryset(self):
-        funders = Structure.objects.only("id", "name").order_by("name", "pk")
-        return (Programme.objects.visible_to(self.request.user)
-                .select_related("lead_structure")
-                .prefetch_related(Prefetch("funders", queryset=funders)))
 
 
 # --- Scaling projects ----------------------------------------------------------------------
@@ -102,15 +100,13 @@ class ProjectApiFilter(django_filters.FilterSet):
     list_summary=_("Scaling projects"), retrieve_summary=_("One scaling project"),
     description=_("The scaling projects whose management you read: staff, funders, the "
                   "innovator, committee members and sponsors. Adopters read their sites."))
-class ProjectViewSet(ReadOnlyViewSet):
+class ProjectViewSet(ScopedReadOnlyViewSet):
+    model = ScalingProject
+    select_related = ("programme", "innovation")
     serializer_class = ProjectSerializer
     filterset_class = ProjectApiFilter
     ordering_fields = ["title", "started_on", "id"]
     ordering = ["title", "id"]
-
-    def get_queryset(self):
-        return (ScalingProject.objects.visible_to(self.request.user)
-                .select_related("programme", "innovation"))
 
 
 # --- Adopter sites -------------------------------------------------------------------------
@@ -146,15 +142,13 @@ class SiteApiFilter(django_filters.FilterSet):
     list_summary=_("Adopter sites"), retrieve_summary=_("One adopter site"),
     description=_("The sites of the projects you read, your own structures' sites and the "
                   "sites you sponsor."))
-class SiteViewSet(ReadOnlyViewSet):
+class SiteViewSet(ScopedReadOnlyViewSet):
+    model = AdopterSite
+    select_related = ("structure", "territory")
     serializer_class = SiteSerializer
     filterset_class = SiteApiFilter
     ordering_fields = ["start_date", "status", "id"]
     ordering = ["id"]
-
-    def get_queryset(self):
-        return (AdopterSite.objects.visible_to(self.request.user)
-                .select_related("structure", "territory"))
 
 
 # --- Meetings and decisions ----------------------------------------------------------------
@@ -197,14 +191,13 @@ class MeetingApiFilter(django_filters.FilterSet):
     list_summary=_("Meetings of committees"), retrieve_summary=_("One meeting"),
     description=_("Meetings of the committees you sit on, and of the projects you read; "
                   "the latest first."))
-class MeetingViewSet(ReadOnlyViewSet):
+class MeetingViewSet(ScopedReadOnlyViewSet):
+    model = Meeting
+    select_related = ("body",)
     serializer_class = MeetingSerializer
     filterset_class = MeetingApiFilter
     ordering_fields = ["starts_at", "id"]
     ordering = ["-starts_at", "-id"]
-
-    def get_queryset(self):
-        return Meeting.objects.visible_to(self.request.user).select_related("body")
 
 
 class MeetingRefSerializer(serializers.Serializer):
@@ -239,14 +232,14 @@ class DecisionApiFilter(django_filters.FilterSet):
     DecisionSerializer, tag="decisions",
     list_summary=_("Decisions register"), retrieve_summary=_("One decision"),
     description=_("The decisions recorded at the meetings you may read."))
-class DecisionViewSet(ReadOnlyViewSet):
+class DecisionViewSet(ScopedReadOnlyViewSet):
+    model = Decision
+    select_related = ("meeting__body",)
     serializer_class = DecisionSerializer
     filterset_class = DecisionApiFilter
     ordering_fields = ["created_at", "id"]
     ordering = ["-created_at", "-id"]
 
-    def get_queryset(self):
+    def scope(self):
         # A decision belongs to its meeting: whoever reads the meeting reads its decisions.
-        meetings = Meeting.objects.visible_to(self.request.user)
-        return (Decision.objects.filter(meeting__in=meetings)
-                .select_related("meeting__body"))
+        return Decision.objects.filter(meeting__in=Meeting.objects.visible_to(self.request.user))

@@ -78,3 +78,29 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     # Whatever stands for the id reaches the viewset, which answers an unknown one with the
     # API's own 404 (the router's default would leave ids with a dot to Django's HTML page).
     lookup_value_regex = r"[^/]+"
+
+
+class ScopedReadOnlyViewSet(ReadOnlyViewSet):
+    """A read-only viewset of `model`, whose rows are always the model's `visible_to(user)`:
+    the one scoping rule of the pages, read here once for every endpoint. A viewset names the
+    relations its serializer reads; `scope()` is overridden only where the rows are reached
+    through another model (decisions through their meetings)."""
+
+    model = None
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple = ()
+    # Columns the serializer never reads (search vectors, folded text).
+    deferred: tuple[str, ...] = ()
+
+    def scope(self):
+        return self.model.objects.visible_to(self.request.user)
+
+    def get_queryset(self):
+        queryset = self.scope()
+        if self.select_related:
+            queryset = queryset.select_related(*self.select_related)
+        if self.prefetch_related:
+            queryset = queryset.prefetch_related(*self.prefetch_related)
+        if self.deferred:
+            queryset = queryset.defer(*self.deferred)
+        return queryset
