@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
+from essaimage.bulk import create_with_history
 from essaimage.imports import Analysis, Cells, Column, Importer
 from essaimage.imports.values import french_labels, text_of
 from essaimage.roles import Role, has_role
@@ -23,7 +24,7 @@ from .validators import (
     validate_siret,
 )
 
-BATCH = 2000
+BATCH = 5000
 # Keys looked up per query: large IN lists are slower than several smaller ones.
 LOOKUP_CHUNK = 5000
 PROGRESS_EVERY = 2000
@@ -259,8 +260,8 @@ class StructureImporter(Importer):
         updates = [change.payload for change in analysis.updates]
         reason = "import"
         for start in range(0, len(creates), BATCH):
-            bulk_create_with_history(creates[start:start + BATCH], Structure, batch_size=BATCH,
-                                     default_user=user, default_change_reason=reason)
+            create_with_history(creates[start:start + BATCH], Structure, user=user,
+                                reason=reason)
             progress(start + BATCH)
         if updates:
             bulk_update_with_history(updates, Structure,

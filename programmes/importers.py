@@ -6,7 +6,7 @@ import re
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from communities.importers import (
     StructureFinder,
@@ -16,6 +16,7 @@ from communities.importers import (
 )
 from communities.models import Structure
 from communities.validators import compact
+from essaimage.bulk import create_with_history
 from essaimage.imports import Analysis, Cells, Column, Importer
 from essaimage.imports.values import french_labels, text_of
 
@@ -168,8 +169,7 @@ class SiteImporter(Importer):
         creates = [change.payload for change in analysis.creates]
         updates = [change.payload for change in analysis.updates]
         if creates:
-            bulk_create_with_history(creates, AdopterSite, batch_size=BATCH,
-                                     default_user=user, default_change_reason="import")
+            create_with_history(creates, AdopterSite, user=user, reason="import")
         if updates:
             bulk_update_with_history(updates, AdopterSite,
                                      fields=["territory", "name", "external_ref",

@@ -230,13 +230,14 @@ def test_a_failure_while_writing_rolls_everything_back(staff, monkeypatch,
                       [SIRET_B, "", "", "Deux", "Association", "", "", ""]],
               django_capture_on_commit_callbacks)
     before = Structure.objects.count()
+    history_before = Structure.history.count()
     monkeypatch.setattr(importers, "BATCH", 1)
     calls = []
 
     def failing_bulk_update(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    original = importers.bulk_create_with_history
+    original = importers.create_with_history
 
     def create_then_fail(objs, *args, **kwargs):
         calls.append(len(objs))
@@ -244,13 +245,15 @@ def test_a_failure_while_writing_rolls_everything_back(staff, monkeypatch,
             raise RuntimeError("disk full")
         return original(objs, *args, **kwargs)
 
-    monkeypatch.setattr(importers, "bulk_create_with_history", create_then_fail)
+    monkeypatch.setattr(importers, "create_with_history", create_then_fail)
 
     job = confirm(job, staff, django_capture_on_commit_callbacks)
 
     assert job.status == ImportJob.Status.FAILED
     assert job.error == "RuntimeError: disk full"
     assert Structure.objects.count() == before
+    assert calls == [1, 1]  # the first row was written before the failure
+    assert Structure.history.count() == history_before
 
 
 def test_people_who_are_not_programme_staff_may_not_import_structures(
