@@ -30,6 +30,8 @@ class EssaimageConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self):
+        from . import lookups  # noqa: F401: registers `__any`
+
         # Each app's permissions appear as its own post_migrate runs, so sync after every app.
         post_migrate.connect(sync_programme_staff_group, dispatch_uid="sync_programme_staff")
 

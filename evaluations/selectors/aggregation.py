@@ -127,8 +127,11 @@ def counted_values(indicator_ids, scope: Scope):
     statuses = [IndicatorValue.Status.VALIDATED]
     if scope.include_submitted:
         statuses.append(IndicatorValue.Status.SUBMITTED)
+    # A list of ids is sent as one parameter (essaimage.lookups); a subquery stays one.
+    by_ids = (Q(indicator__any=indicator_ids) if isinstance(indicator_ids, list | tuple)
+              else Q(indicator__in=indicator_ids))
     values = IndicatorValue.objects.order_by().filter(
-        indicator__in=indicator_ids, status__in=statuses,
+        by_ids, status__in=statuses,
         report__period__frequency=F("indicator__frequency"),
     )
     values = values.filter(category=scope.category_id) if scope.category_id else values.filter(
@@ -457,7 +460,7 @@ def period_series(indicators, scope: Scope = Scope()) -> dict[int, list[PeriodFi
             total=Sum("amount"), mean=Avg("amount"), numerators=Sum("numerator"),
             denominators=Sum("denominator"), sites=Count("report__site")))}
     targets = IndicatorTarget.objects.order_by("period_end").filter(
-        indicator__in=list(by_id), site__isnull=True)
+        indicator__any=list(by_id), site__isnull=True)
     targets = (targets.filter(category=scope.category_id) if scope.category_id
                else targets.filter(category__isnull=True))
     dated: dict[int, list[tuple[date, dict]]] = {}

@@ -11,6 +11,7 @@ from django.db.models import (
     Max,
     OuterRef,
     Prefetch,
+    QuerySet,
     Subquery,
     Sum,
 )
@@ -41,6 +42,18 @@ def _latest_completed(site_ref="pk"):
     return (FidelityAssessment.objects
             .filter(site_id=OuterRef(site_ref), status=FidelityAssessment.Status.COMPLETED)
             .order_by("-assessed_on", "-pk"))
+
+
+def latest_completed_assessment(site_ref="pk") -> Subquery:
+    """The id of the site's latest completed assessment, to annotate sites with."""
+    return Subquery(_latest_completed(site_ref).values("pk")[:1])
+
+
+def assessment_totals(assessments) -> QuerySet:
+    """Rows of `assessment` (id) and `pct`, the total of each of `assessments` (ids, or a
+    subquery of them) as a % of its scale's maximum."""
+    return (FidelityRating.objects.order_by().filter(assessment__in=assessments)
+            .values("assessment").annotate(pct=_percent_of_maximum()))
 
 
 def annotate_latest_fidelity(sites):

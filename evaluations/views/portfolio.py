@@ -32,7 +32,7 @@ ROW_PARAMS = ("etape", "departement", "statut")
 def _selection(request, portfolio, *, with_programme=True):
     form = PortfolioFilterForm(
         request.GET, programmes=portfolio.programmes, with_programme=with_programme,
-        anchor=dashboard_selectors.reporting_anchor(portfolio.projects.values("pk")))
+        anchor=dashboard_selectors.reporting_anchor(portfolio.live_projects.values("pk")))
     date_from, date_to = form.range()
     scope = Scope(date_from=date_from, date_to=date_to,
                   include_submitted=form.includes_submitted)
