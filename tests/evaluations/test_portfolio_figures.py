@@ -8,11 +8,18 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from evaluations.models import Indicator
+from evaluations.models import FidelityAssessment, Indicator
 from evaluations.selectors import portfolio
 from evaluations.selectors.aggregation import Scope
 
-from ..factories import department
+from ..factories import (
+    FidelityAssessmentFactory,
+    FidelityDomainFactory,
+    FidelityItemFactory,
+    FidelityRatingFactory,
+    FidelityScaleFactory,
+    department,
+)
 from .portfolio_support import YEAR, build
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +167,28 @@ def test_funnel_counts_projects_by_stage(data, fanny):
 def test_people_outside_every_portfolio_have_none(db, oscar, bob, carol, data):
     assert portfolio.portfolio_for_user(oscar) is None
     assert portfolio.portfolio_for_user(bob) is None
+
+
+def test_fidelity_counts_each_sites_latest_completed_assessment(data, fanny):
+    # TAPAJ rates three items from 1 to 4; SOLENI has no scale, so its site is not expected.
+    scale = FidelityScaleFactory(project=data.tapaj, max_level=4)
+    domain = FidelityDomainFactory(scale=scale)
+    items = [FidelityItemFactory(domain=domain, position=position) for position in range(3)]
+
+    def assessed(site, levels, day, status=FidelityAssessment.Status.COMPLETED):
+        assessment = FidelityAssessmentFactory(site=site, assessed_on=day, status=status)
+        for item, level in zip(items, levels, strict=False):
+            FidelityRatingFactory(assessment=assessment, item=item, level=level)
+
+    sites = data.sites
+    assessed(sites["N1"], [1, 1, 1], date(2025, 1, 15))  # overtaken by the next one
+    assessed(sites["N1"], [4, 4, 4], date(2025, 6, 30))  # 100 %
+    assessed(sites["N2"], [1, 2, 2], date(2025, 6, 30))  # 5 / 12: 42 %
+    assessed(sites["G"], [4], date(2025, 9, 1), status=FidelityAssessment.Status.DRAFT)
+    assessed(sites["W"], [4, 4, 4], date(2025, 6, 30))   # withdrawn: not counted
+
+    summary = portfolio.fidelity_summary(
+        portfolio.select(portfolio.portfolio_for_user(fanny), YEAR))
+
+    assert summary == portfolio.FidelitySummary(assessed=2, expected=3, average_pct=71,
+                                                below_half=1)
