@@ -512,6 +512,51 @@ def department_counts(selection: Selection) -> dict[str, int]:
                 .values_list("territory__code", "n"))
 
 
+# --- Every figure of a dashboard, kept a few minutes ---------------------------------------------
+
+
+# A dashboard's figures take some twenty queries over the whole portfolio; a funder going back
+# and forth between filters, or a committee opening the page after the meeting's invitation,
+# reads them from the cache. The page says when they were computed, and offers to compute them
+# again (`refresh`): a report validated a minute ago need not wait.
+DASHBOARD_TIMEOUT = 5 * 60
+
+
+@dataclass(frozen=True)
+class DashboardFigures:
+    headline: Headline
+    funnel: list[FunnelStep]
+    indicators: IndicatorSummary
+    fidelity: FidelitySummary
+    departments: dict[str, int]
+    computed_at: datetime
+
+
+def dashboard_figures(selection: Selection, *, refresh: bool = False) -> DashboardFigures:
+    """The headline figures, the funnel, the indicators against their targets, fidelity and
+    the sites per département of `selection`: from the cache when they were computed less
+    than DASHBOARD_TIMEOUT ago, unless `refresh` asks to compute them now."""
+    key = _dashboard_key(selection)
+    figures = None if refresh else cache.get(key)
+    if figures is None:
+        indicators = indicator_figures(selection)
+        figures = DashboardFigures(
+            headline=headline_figures(selection, indicators), funnel=stage_funnel(selection),
+            indicators=indicators.summary, fidelity=fidelity_summary(selection),
+            departments=department_counts(selection), computed_at=timezone.now())
+        cache.set(key, figures, DASHBOARD_TIMEOUT)
+    return figures
+
+
+def _dashboard_key(selection: Selection) -> str:
+    """The selection's projects, territory and range, and whose money counts (a funder's
+    dashboard never reads another's from the cache)."""
+    territory = selection.territory.pk if selection.territory else None
+    parts = repr((selection.project_ids, territory, selection.scope, selection.funders,
+                  translation.get_language()))
+    return "evaluations:portfolio-dashboard:" + hashlib.sha256(parts.encode()).hexdigest()
+
+
 def territory_map(counts: dict[str, int], url_for=None):
     return department_choropleth(
         counts, title=_("Adopter sites by département"),

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from ..access_portfolio import (
     get_portfolio_for_user,
@@ -55,28 +55,41 @@ def _dashboard_context(request, portfolio, url_of, *, with_programme=True) -> di
     form, selection = _selection(request, portfolio, with_programme=with_programme)
     query = _filters_query(request)
     joiner = f"{query}&" if query else ""
-    counts = selectors.department_counts(selection)
-    figures = selectors.indicator_figures(selection)
+    figures = selectors.dashboard_figures(selection)
     return {
         "form": form,
         "scope": selection.scope,
         "selection": selection,
-        "headline": selectors.headline_figures(selection, figures),
-        "funnel": selectors.stage_funnel(selection),
-        "indicators": figures.summary,
-        "fidelity": selectors.fidelity_summary(selection),
+        "figures": figures,
+        "headline": figures.headline,
+        "funnel": figures.funnel,
+        "indicators": figures.indicators,
+        "fidelity": figures.fidelity,
         "map": selectors.territory_map(
-            counts, url_for=lambda code: f"{url_of('sites')}?{joiner}departement={code}"),
+            figures.departments,
+            url_for=lambda code: f"{url_of('sites')}?{joiner}departement={code}"),
         "links": _links(url_of, query),
         "filters_query": query,
         "is_funder_view": portfolio.funders is not None,
     }
 
 
+def _refresh(request, portfolio, *, with_programme=True):
+    """Compute the figures of the filtered dashboard again, then show it (a POST from the
+    dashboard, whose address keeps its filters)."""
+    _form, selection = _selection(request, portfolio, with_programme=with_programme)
+    selectors.dashboard_figures(selection, refresh=True)
+    messages.success(request, _("The figures have been computed again."))
+    return redirect(request.get_full_path())
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def portfolio_dashboard(request):
     # Funders read what their structures fund; staff what they run; admins everything.
     portfolio = get_portfolio_for_user(request.user)
+    if request.method == "POST":
+        return _refresh(request, portfolio)
     context = _dashboard_context(
         request, portfolio, lambda kind: reverse("evaluations:portfolio_rows", args=[kind]))
     funders = selectors.report_funders(request.user, portfolio)
@@ -150,10 +163,13 @@ def share_revoke(request, pk):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def shared_dashboard(request, token):
     # The members of the committee, while the share is active; a 404 for anyone else.
     share = get_share_for_member(request.user, token)
     portfolio = selectors.portfolio_for_share(share)
+    if request.method == "POST":
+        return _refresh(request, portfolio, with_programme=False)
     context = _dashboard_context(
         request, portfolio,
         lambda kind: reverse("evaluations:shared_rows", args=[share.token, kind]),

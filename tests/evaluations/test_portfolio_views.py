@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from evaluations.models import DashboardShare
 from programmes.models import AdopterSite
@@ -143,6 +144,69 @@ def test_the_territory_filter_and_the_map_lead_to_the_sites_of_a_departement(cli
     assert {site.structure.name for site in sites} == {"Essor Nevers", "Régie Nevers"}
 
 
+def _new_site_in_the_gers(data):
+    return AdopterSiteFactory(project=data.tapaj, status=AdopterSite.Status.LAUNCHED,
+                              territory=department("32"),
+                              structure=StructureFactory(department=department("32"),
+                                                         city="Auch"))
+
+
+def test_the_figures_are_kept_a_few_minutes_and_computed_again_on_demand(client, data,
+                                                                          fanny):
+    client.force_login(fanny)
+    before = client.get(DASHBOARD, YEAR)
+    _new_site_in_the_gers(data)
+
+    kept = client.get(DASHBOARD, YEAR)
+    refreshed = client.post(f"{DASHBOARD}?date_from=2025-01-01&date_to=2025-12-31",
+                            follow=True)
+
+    assert kept.context["headline"].departments == before.context["headline"].departments == 3
+    assert refreshed.redirect_chain == [
+        (f"{DASHBOARD}?date_from=2025-01-01&date_to=2025-12-31", 302)]
+    assert refreshed.context["headline"].departments == 4
+    assert refreshed.context["figures"].computed_at >= kept.context["figures"].computed_at
+    assert gettext("The figures have been computed again.") in refreshed.content.decode()
+
+
+def test_the_page_says_when_its_figures_were_computed(client, data, fanny):
+    client.force_login(fanny)
+
+    page = client.get(DASHBOARD, YEAR)
+
+    assert page.context["figures"].computed_at is not None
+    html = page.content.decode()
+    assert 'method="post"' in html and "csrfmiddlewaretoken" in html
+
+
+def test_one_funders_kept_figures_are_never_anothers(client, data, fanny, alice):
+    client.force_login(fanny)
+    assert client.get(DASHBOARD, YEAR).context["headline"].money.optioned == Decimal("60000")
+
+    client.force_login(alice)
+    # The same projects, but staff count every funder's money.
+    assert client.get(DASHBOARD, YEAR).context["headline"].money.optioned == Decimal("100000")
+
+
+@pytest.mark.parametrize("name", ["bob", "oscar", "camille"])
+def test_people_without_a_portfolio_cannot_compute_its_figures(client, data, pipeline_cast,
+                                                                name):
+    client.force_login(pipeline_cast[name])
+
+    assert client.post(DASHBOARD).status_code == 404
+
+
+def test_computing_again_needs_the_csrf_token(client, data, fanny):
+    from django.test import Client
+
+    guarded = Client(enforce_csrf_checks=True)
+    guarded.force_login(fanny)
+    client.force_login(fanny)
+
+    assert guarded.post(DASHBOARD).status_code == 403
+    assert client.put(DASHBOARD).status_code == 405
+
+
 def test_every_figure_links_to_its_rows_with_the_filters(client, data, fanny):
     client.force_login(fanny)
 
@@ -218,7 +282,7 @@ def test_the_dashboard_query_count_does_not_grow_with_the_portfolio(
     cache.clear()
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(DASHBOARD, YEAR)
-    # From the cache, the indicator figures cost their key only.
+    # From the cache (kept five minutes), the figures cost no query.
     with django_assert_max_num_queries(len(few.captured_queries) - 6):
         client.get(DASHBOARD, YEAR)
 
@@ -298,6 +362,20 @@ def test_committee_members_read_the_shared_dashboard_while_it_is_active(client, 
     assert client.get(url).status_code == 404
     share.refresh_from_db()
     assert share.revoked_by == alice
+
+
+def test_committee_members_compute_the_shared_figures_again(client, share, camille, data):
+    url = reverse("evaluations:shared_dashboard", args=[share.token])
+    client.force_login(camille)
+    client.get(url, YEAR)
+    _new_site_in_the_gers(data)
+
+    response = client.post(f"{url}?date_from=2025-01-01&date_to=2025-12-31", follow=True)
+
+    assert response.context["headline"].departments == 4
+    share.revoked_at = share.created_at
+    share.save(update_fields=["revoked_at"])
+    assert client.post(url).status_code == 404
 
 
 @pytest.mark.parametrize("name", ["fanny", "bob", "oscar", "paul", "alice"])

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.models import Count
@@ -166,6 +167,10 @@ MEASUREMENTS = [
          lambda f: f"/api/v1/indicator-values/?site={f.big_site_id}&status=validated"),
     Page("API: values of the big project, as a funder",
          lambda f: f"/api/v1/indicator-values/?project={f.big_project_id}", as_funder=True),
+    Job("funders' portfolio figures computed again (the page's button)",
+        lambda f: portfolio_figures(f, refresh=True), runs=20),
+    Job("funders' portfolio figures from an empty cache",
+        lambda f, _cleared: portfolio_figures(f), prepare=lambda f: cache.clear(), runs=10),
     Job("committee pack PDF (1,000 sites × 20 indicators)", lambda f: render_committee_pack(f),
         runs=20),
     Job("project report PDF (50 sites × 20 indicators × 12 quarters)",
@@ -175,6 +180,21 @@ MEASUREMENTS = [
         lambda f, job_id: import_structures(job_id), prepare=lambda f: upload_structures(f),
         runs=3, warmup=0),
 ]
+
+
+def portfolio_figures(facts: BenchFacts, *, refresh: bool = False):
+    """The figures of the bench funder's dashboard over its default range, as the page
+    computes them: again when asked (the indicator figures then come from their own cache),
+    or from an empty cache (every value of the range read)."""
+    from evaluations.forms.dashboards import default_range
+    from evaluations.selectors import portfolio
+    from evaluations.selectors.aggregation import Scope
+    from evaluations.selectors.dashboards import reporting_anchor
+
+    found = portfolio.portfolio_for_user(facts.funder)
+    date_from, date_to = default_range(reporting_anchor(found.live_projects.values("pk")))
+    scope = Scope(date_from=date_from, date_to=date_to)
+    return portfolio.dashboard_figures(portfolio.select(found, scope), refresh=refresh)
 
 
 def render_committee_pack(facts: BenchFacts) -> bytes:
