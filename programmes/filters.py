@@ -33,10 +33,14 @@ def visible_decisions(project, user):
 
 
 class _RegisterFilter(django_filters.FilterSet):
-    """The body and the date range, offered from what the person may read of the project."""
+    """The body and the date range, offered from what the person may read of the project.
+    (Each register lists its filters, these included, in its Meta.fields order.)"""
 
-    body_field = "body"
     date_field = "starts_at"
+
+    date_from = django_filters.DateFilter(label=_("From"), method="filter_from",
+                                          widget=DateInput())
+    date_to = django_filters.DateFilter(label=_("To"), method="filter_to", widget=DateInput())
 
     def __init__(self, data=None, *args, project, user, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -62,9 +66,6 @@ class MeetingFilter(_RegisterFilter):
         label=_("Body"), queryset=GovernanceBody.objects.none(), empty_label=_("All bodies"))
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Meeting.Status.choices, empty_label=_("All"))
-    date_from = django_filters.DateFilter(label=_("From"), method="filter_from",
-                                          widget=DateInput())
-    date_to = django_filters.DateFilter(label=_("To"), method="filter_to", widget=DateInput())
 
     class Meta:
         model = Meeting
@@ -81,9 +82,6 @@ class DecisionFilter(_RegisterFilter):
         label=_("Meeting"), queryset=Meeting.objects.none(), empty_label=_("All meetings"))
     kind = django_filters.ChoiceFilter(
         label=_("Kind"), choices=Decision.Kind.choices, empty_label=_("All kinds"))
-    date_from = django_filters.DateFilter(label=_("From"), method="filter_from",
-                                          widget=DateInput())
-    date_to = django_filters.DateFilter(label=_("To"), method="filter_to", widget=DateInput())
 
     class Meta:
         model = Decision
