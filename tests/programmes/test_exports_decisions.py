@@ -12,7 +12,14 @@ from programmes.exports import DECISION_COLUMNS
 
 from ..essaimage.export_helpers import column, read_csv, read_xlsx, xlsx_rows
 from ..factories import MeetingFactory, ProgrammeFactory, ScalingProjectFactory
-from .registers_cast import governance, paris  # noqa: F401 - a fixture
+from .registers_cast import (  # noqa: F401 - governance is a fixture
+    assert_rows_or_404,
+    assert_sent_to_sign_in,
+    governance,
+    paris,
+    roles,
+    sign_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -39,23 +46,20 @@ def exported(rows) -> list[str]:
     return [text[1:] if text.startswith("'") else text for text in column(rows, 4)]
 
 
+def exported_texts(response, fmt) -> list[str]:
+    if fmt == "csv":
+        return exported(read_csv(response)[1:])
+    return column(xlsx_rows(read_xlsx(response)), 4)
+
+
 # --- The list page ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("alice", ALL), ("admin", ALL), ("fanny", ALL), ("paul", ALL), ("ines", ALL),
-    ("camille", STEERING),
-    ("bob", None), ("carol", None), ("remi", None), ("oscar", None),
-])
+@pytest.mark.parametrize(("name", "expected"), roles(ALL, STEERING))
 def test_each_role_sees_the_decisions_it_may_read(client, pipeline_cast, ines, project,
                                                   governance, name, expected):
-    client.force_login({**pipeline_cast, "ines": ines}[name])
-    response = client.get(list_url(project))
-    if expected is None:
-        assert response.status_code == 404
-    else:
-        assert response.status_code == 200
-        assert texts(response) == expected
+    sign_in(client, pipeline_cast, ines, name)
+    assert_rows_or_404(client.get(list_url(project)), expected, texts)
 
 
 def test_the_page_links_each_decision_to_its_meeting(client, alice, project, governance):
@@ -159,22 +163,13 @@ def test_xlsx_has_real_dates_and_plain_strings(client, alice, project, governanc
     assert selection[5].is_date
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("alice", ALL), ("admin", ALL), ("fanny", ALL), ("paul", ALL), ("ines", ALL),
-    ("camille", STEERING),
-    ("bob", None), ("carol", None), ("remi", None), ("oscar", None),
-])
+@pytest.mark.parametrize(("name", "expected"), roles(ALL, STEERING))
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_each_role_exports_the_decisions_it_may_read(client, pipeline_cast, ines, project,
                                                      governance, name, expected, fmt):
-    client.force_login({**pipeline_cast, "ines": ines}[name])
-    response = client.get(export_url(project, fmt))
-    if expected is None:
-        assert response.status_code == 404
-    elif fmt == "csv":
-        assert exported(read_csv(response)[1:]) == expected
-    else:
-        assert column(xlsx_rows(read_xlsx(response)), 4) == expected
+    sign_in(client, pipeline_cast, ines, name)
+    assert_rows_or_404(client.get(export_url(project, fmt)), expected,
+                       lambda response: exported_texts(response, fmt))
 
 
 def test_a_funder_gets_nothing_of_a_programme_it_does_not_fund(client, fanny, ansa):
@@ -185,10 +180,8 @@ def test_a_funder_gets_nothing_of_a_programme_it_does_not_fund(client, fanny, an
 
 
 def test_signed_out_people_are_sent_to_sign_in(client, project):
-    for url in (list_url(project), export_url(project, "csv"), export_url(project, "xlsx")):
-        response = client.get(url)
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("account_login"))
+    assert_sent_to_sign_in(client, (list_url(project), export_url(project, "csv"),
+                                    export_url(project, "xlsx")))
 
 
 def test_an_unknown_format_is_not_found(client, alice, project):

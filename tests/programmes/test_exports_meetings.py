@@ -14,7 +14,14 @@ from programmes.models import Meeting
 
 from ..essaimage.export_helpers import column, read_csv, read_xlsx, xlsx_rows
 from ..factories import MeetingFactory, ProgrammeFactory, ScalingProjectFactory
-from .registers_cast import governance, paris  # noqa: F401 - a fixture
+from .registers_cast import (  # noqa: F401 - governance is a fixture
+    assert_rows_or_404,
+    assert_sent_to_sign_in,
+    governance,
+    paris,
+    roles,
+    sign_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,23 +41,19 @@ def titles(response) -> list[str]:
     return [meeting.title for meeting in response.context["page"].object_list]
 
 
+def exported_titles(response, fmt) -> list[str]:
+    rows = read_csv(response)[1:] if fmt == "csv" else xlsx_rows(read_xlsx(response))
+    return column(rows, 2)
+
+
 # --- The list page ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("alice", ALL), ("admin", ALL), ("fanny", ALL), ("paul", ALL), ("ines", ALL),
-    ("camille", STEERING),
-    ("bob", None), ("carol", None), ("remi", None), ("oscar", None),
-])
+@pytest.mark.parametrize(("name", "expected"), roles(ALL, STEERING))
 def test_each_role_sees_the_meetings_it_may_read(client, pipeline_cast, ines, project,
                                                  governance, name, expected):
-    client.force_login({**pipeline_cast, "ines": ines}[name])
-    response = client.get(list_url(project))
-    if expected is None:
-        assert response.status_code == 404
-    else:
-        assert response.status_code == 200
-        assert titles(response) == expected
+    sign_in(client, pipeline_cast, ines, name)
+    assert_rows_or_404(client.get(list_url(project)), expected, titles)
 
 
 def test_the_page_shows_each_meeting_with_its_body_status_and_figures(client, alice, project,
@@ -169,22 +172,13 @@ def test_xlsx_has_real_local_datetimes_and_numbers(client, alice, project, gover
     assert (first[7].value, first[8].value) == (1, 2) and first[8].data_type == "n"
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("alice", ALL), ("admin", ALL), ("fanny", ALL), ("paul", ALL), ("ines", ALL),
-    ("camille", STEERING),
-    ("bob", None), ("carol", None), ("remi", None), ("oscar", None),
-])
+@pytest.mark.parametrize(("name", "expected"), roles(ALL, STEERING))
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_each_role_exports_the_meetings_it_may_read(client, pipeline_cast, ines, project,
                                                     governance, name, expected, fmt):
-    client.force_login({**pipeline_cast, "ines": ines}[name])
-    response = client.get(export_url(project, fmt))
-    if expected is None:
-        assert response.status_code == 404
-    elif fmt == "csv":
-        assert column(read_csv(response)[1:], 2) == expected
-    else:
-        assert column(xlsx_rows(read_xlsx(response)), 2) == expected
+    sign_in(client, pipeline_cast, ines, name)
+    assert_rows_or_404(client.get(export_url(project, fmt)), expected,
+                       lambda response: exported_titles(response, fmt))
 
 
 def test_a_funder_gets_nothing_of_a_programme_it_does_not_fund(client, fanny, ansa):
@@ -195,10 +189,8 @@ def test_a_funder_gets_nothing_of_a_programme_it_does_not_fund(client, fanny, an
 
 
 def test_signed_out_people_are_sent_to_sign_in(client, project):
-    for url in (list_url(project), export_url(project, "csv"), export_url(project, "xlsx")):
-        response = client.get(url)
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("account_login"))
+    assert_sent_to_sign_in(client, (list_url(project), export_url(project, "csv"),
+                                    export_url(project, "xlsx")))
 
 
 def test_an_unknown_format_is_not_found(client, alice, project):
