@@ -17,6 +17,7 @@ Every function runs a fixed number of queries: rows come back per site and indic
 not values), and Python only picks among figures the database already aggregated.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -43,6 +44,13 @@ CENTS = Decimal("0.01")
 FIGURE_PLACES = Decimal(1).scaleb(-VALUE_DIGITS["decimal_places"])
 DECIMAL = models.DecimalField(max_digits=VALUE_DIGITS["max_digits"],
                               decimal_places=VALUE_DIGITS["decimal_places"])
+
+
+def figures_key(kind: str, *parts) -> str:
+    """A cache key for figures of `kind` that changes with every part (filters, and what the
+    figures depend on), short whatever their size."""
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"evaluations:{kind}:{digest}"
 
 
 class Band(models.TextChoices):

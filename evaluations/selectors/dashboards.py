@@ -2,7 +2,6 @@
 fixed number of queries on top of the aggregation (selectors/aggregation.py) and of the
 fidelity selectors. Charts are drawn here so that templates only place them."""
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -34,6 +33,7 @@ from .aggregation import (
     IndicatorTotal,
     Scope,
     costs_avoided,
+    figures_key,
     indicator_totals,
     missing_sites_by_indicator,
     period_series,
@@ -137,12 +137,9 @@ def project_dashboard(project: ScalingProject, scope: Scope) -> ProjectDashboard
     phases = list(EvaluationPhase.objects.filter(plan__project=project).order_by("number"))
     indicators = list(Indicator.objects.filter(project=project, is_active=True)
                       .select_related("cost_avoided_line"))
-    key = _figures_key(project, scope, indicators)
-    figures = cache.get(key)
-    if figures is None:
-        figures = _indicator_figures(project, scope, indicators)
-        cache.set(key, figures, FIGURES_TIMEOUT)
-    rows, bands, costs_total = figures
+    rows, bands, costs_total = cache.get_or_set(
+        _figures_key(project, scope, indicators),
+        lambda: _indicator_figures(project, scope, indicators), FIGURES_TIMEOUT)
     return ProjectDashboard(phases, rows, costs_total, fidelity_overview(project), bands)
 
 
@@ -167,9 +164,8 @@ def _figures_key(project: ScalingProject, scope: Scope, indicators) -> str:
                     i.frequency, i.period_aggregation, i.site_aggregation, i.baseline,
                     i.cost_avoided_line.amount if i.cost_avoided_line else None,
                     i.position) for i in indicators]
-    parts = repr((project.pk, scope, translation.get_language(), reports, sites, targets,
-                  definitions))
-    return "evaluations:project-figures:" + hashlib.sha256(parts.encode()).hexdigest()
+    return figures_key("project-figures", project.pk, scope, translation.get_language(),
+                       reports, sites, targets, definitions)
 
 
 def _indicator_figures(project, scope: Scope, indicators) -> tuple:

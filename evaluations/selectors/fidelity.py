@@ -65,7 +65,7 @@ def annotate_latest_fidelity(sites):
     total = (FidelityRating.objects.filter(assessment_id=OuterRef("fidelity_assessment_id"))
              .order_by().values("assessment_id").annotate(pct=_percent_of_maximum())
              .values("pct")[:1])
-    return (sites.annotate(fidelity_assessment_id=Subquery(latest.values("pk")[:1]),
+    return (sites.annotate(fidelity_assessment_id=latest_completed_assessment(),
                            fidelity_assessed_on=Subquery(latest.values("assessed_on")[:1]))
             .annotate(fidelity_total_pct=Subquery(total, output_field=FloatField())))
 

@@ -9,7 +9,6 @@ Every figure is computed in the database, in a number of queries that does not d
 the size of the portfolio.
 """
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -63,6 +62,7 @@ from .aggregation import (
     Scope,
     _latest_per_site,
     counted_values,
+    figures_key,
     indicator_totals,
 )
 from .dashboards import headline_indicators
@@ -448,16 +448,17 @@ def indicator_figures(selection: Selection) -> IndicatorFigures:
     the targets and the indicators they depend on (five small queries)."""
     headline = list(headline_indicators(selection.projects.values("pk")))
     people = list(people_reached_indicators(selection))
-    key = _figures_key(selection, headline + people)
-    figures = cache.get(key)
-    if figures is None:
-        bands = dict.fromkeys(Band.values, 0)
-        for total in indicator_totals(headline, selection.scope) if headline else []:
-            bands[total.band] += 1
-        summary = IndicatorSummary(bands, len(headline), len({i.project_id for i in headline}))
-        figures = IndicatorFigures(_people_reached(selection, people), summary)
-        cache.set(key, figures, FIGURES_TIMEOUT)
-    return figures
+    return cache.get_or_set(_figures_key(selection, headline + people),
+                            lambda: _indicator_figures(selection, headline, people),
+                            FIGURES_TIMEOUT)
+
+
+def _indicator_figures(selection: Selection, headline: list, people: list) -> IndicatorFigures:
+    bands = dict.fromkeys(Band.values, 0)
+    for total in indicator_totals(headline, selection.scope) if headline else []:
+        bands[total.band] += 1
+    summary = IndicatorSummary(bands, len(headline), len({i.project_id for i in headline}))
+    return IndicatorFigures(_people_reached(selection, people), summary)
 
 
 def _figures_key(selection: Selection, indicators) -> str:
@@ -474,9 +475,8 @@ def _figures_key(selection: Selection, indicators) -> str:
                           i.period_aggregation, i.site_aggregation, i.frequency,
                           i.counts_people_reached, i.is_active) for i in indicators)
     territory = selection.territory.pk if selection.territory else None
-    parts = repr((selection.project_ids, territory, selection.scope,
-                  translation.get_language(), reports, sites, targets, definitions))
-    return "evaluations:portfolio-figures:" + hashlib.sha256(parts.encode()).hexdigest()
+    return figures_key("portfolio-figures", selection.project_ids, territory, selection.scope,
+                       translation.get_language(), reports, sites, targets, definitions)
 
 
 @dataclass(frozen=True)
@@ -537,24 +537,25 @@ def dashboard_figures(selection: Selection, *, refresh: bool = False) -> Dashboa
     the sites per département of `selection`: from the cache when they were computed less
     than DASHBOARD_TIMEOUT ago, unless `refresh` asks to compute them now."""
     key = _dashboard_key(selection)
-    figures = None if refresh else cache.get(key)
-    if figures is None:
-        indicators = indicator_figures(selection)
-        figures = DashboardFigures(
-            headline=headline_figures(selection, indicators), funnel=stage_funnel(selection),
-            indicators=indicators.summary, fidelity=fidelity_summary(selection),
-            departments=department_counts(selection), computed_at=timezone.now())
-        cache.set(key, figures, DASHBOARD_TIMEOUT)
-    return figures
+    if refresh:
+        cache.delete(key)
+    return cache.get_or_set(key, lambda: _dashboard_figures(selection), DASHBOARD_TIMEOUT)
+
+
+def _dashboard_figures(selection: Selection) -> DashboardFigures:
+    indicators = indicator_figures(selection)
+    return DashboardFigures(
+        headline=headline_figures(selection, indicators), funnel=stage_funnel(selection),
+        indicators=indicators.summary, fidelity=fidelity_summary(selection),
+        departments=department_counts(selection), computed_at=timezone.now())
 
 
 def _dashboard_key(selection: Selection) -> str:
     """The selection's projects, territory and range, and whose money counts (a funder's
     dashboard never reads another's from the cache)."""
     territory = selection.territory.pk if selection.territory else None
-    parts = repr((selection.project_ids, territory, selection.scope, selection.funders,
-                  translation.get_language()))
-    return "evaluations:portfolio-dashboard:" + hashlib.sha256(parts.encode()).hexdigest()
+    return figures_key("portfolio-dashboard", selection.project_ids, territory,
+                       selection.scope, selection.funders, translation.get_language())
 
 
 def territory_map(counts: dict[str, int], url_for=None):
